@@ -1,0 +1,3 @@
+from pipesteward.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""The service facade: what the CLI, the web console and the Dagster definitions all call.
+
+A Steward is built from a spec and the environment's storage settings; heavy parts (the ops
+store, the lake engine) open lazily so quick questions stay quick. Each concept keeps its own
+logic in its package; the methods here are the entry points.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipesteward.errors import NotFound
+from pipesteward.spec import Spec, load_spec
+
+if TYPE_CHECKING:
+    from pipesteward.store import Store
+
+EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+    lake: Path
+    dagster_home: Path
+    database_url: str
+
+
+def resolve_paths(spec: Spec, env: Mapping[str, str]) -> Paths:
+    base = spec.base_dir
+    root = (base / spec.storage.root).resolve()
+    lake = (base / spec.storage.lake).resolve() if spec.storage.lake else root / "lake"
+    dagster = (
+        (base / spec.storage.dagster_home).resolve() if spec.storage.dagster_home
+        else root / "dagster"
+    )
+    url = env.get("STEWARD_DATABASE_URL") or spec.storage.database_url
+    if not url:
+        url = f"sqlite:///{root / 'steward.db'}"
+    return Paths(root=root, lake=lake, dagster_home=dagster, database_url=url)
+
+
+class Steward:
+    """The team's spec plus its stores."""
+
+    def __init__(self, spec: Spec, env: Mapping[str, str] | None = None):
+        import os
+
+        self.spec = spec
+        self.env = dict(os.environ if env is None else env)
+        self.paths = resolve_paths(spec, self.env)
+
+    @classmethod
+    def from_path(cls, path: str | Path, env: Mapping[str, str] | None = None) -> Steward:
+        return cls(load_spec(path, env), env)
+
+    # ------------------------------------------------------------------ ops store
+    @cached_property
+    def store(self) -> Store:
+        from pipesteward.store import Store
+
+        if self.paths.database_url.startswith("sqlite:///"):
+            Path(self.paths.database_url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        store = Store(self.paths.database_url)
+        store.upgrade()
+        return store
+
+    # ------------------------------------------------------------------ ownership
+    def pipelines(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": p.id,
+                "name": p.name,
+                "domain": p.domain,
+                "audience": p.audience,
+                "primary": p.primary,
+                "secondary": p.secondary,
+            }
+            for p in self.spec.pipelines
+        ]
+
+    def owners(self, engineer: str | None = None) -> list[dict[str, Any]]:
+        ids = self.spec.engineer_ids()
+        if engineer is not None and engineer not in ids:
+            raise NotFound(f"unknown engineer '{engineer}'; the team is {', '.join(ids)}")
+        return [
+            {
+                "id": e,
+                "primary": [p.id for p in self.spec.pipelines if p.primary == e],
+                "secondary": [p.id for p in self.spec.pipelines if p.secondary == e],
+            }
+            for e in ids
+            if engineer in (None, e)
+        ]
+
+    def runbook_path(self, pipeline_id: str) -> Path:
+        p = self._pipeline(pipeline_id)
+        if not p.runbook:
+            raise NotFound(f"pipeline '{pipeline_id}' has no runbook; set pipelines[].runbook")
+        return (self.spec.base_dir / p.runbook).resolve()
+
+    def runbook(self, pipeline_id: str) -> str:
+        path = self.runbook_path(pipeline_id)
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise NotFound(f"{path}: cannot read the runbook of '{pipeline_id}' ({e.strerror})")
+
+    def _pipeline(self, pipeline_id: str):  # type: ignore[no-untyped-def]
+        try:
+            return self.spec.pipeline(pipeline_id)
+        except KeyError:
+            ids = ", ".join(p.id for p in self.spec.pipelines)
+            raise NotFound(f"unknown pipeline '{pipeline_id}'; the pipelines are {ids}") from None
+
+
+def init_project(target: Path) -> Path:
+    """Copy the example team (spec and runbooks) into a new folder; refuse to overwrite."""
+    spec_path = target / "steward.yaml"
+    if spec_path.exists():
+        raise FileExistsError(f"{spec_path} already exists; choose an empty folder")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(EXAMPLE_TEAM, target, dirs_exist_ok=True)
+    return spec_path

@@ -1,0 +1,75 @@
+"""What every command shares: the --spec and --json options, loading, output, exit codes.
+
+Errors become exit codes here and only here: UserError (bad input) exits 2, RunFailed exits 1,
+both with a message and never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipesteward.errors import RunFailed, UserError
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+
+SpecOpt = Annotated[
+    Path,
+    typer.Option("--spec", help="The team spec (steward.yaml).", envvar="STEWARD_SPEC"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(fn: F) -> F:
+    """Turn the product's errors into a message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UserError as e:
+            _print_error(str(e))
+            raise typer.Exit(2) from None
+        except RunFailed as e:
+            _print_error(str(e))
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_error(message: str) -> None:
+    for line in message.splitlines() or [""]:
+        err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+
+
+def load(spec: Path) -> Steward:
+    from pipesteward.app import Steward
+
+    return Steward.from_path(spec)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*("" if v is None else str(v) for v in r))
+    return t

@@ -1,0 +1,34 @@
+"""`steward demo`: the main job on the example team, in a folder of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipesteward.cli.common import handle_errors, out
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+@handle_errors
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the demo project lives.")
+    ] = Path(".steward-demo"),
+) -> None:
+    """Set up the example team, then show its pipelines and owners."""
+    from pipesteward.app import Steward, init_project
+
+    spec_path = directory / "steward.yaml"
+    if not spec_path.exists():
+        init_project(directory)
+    steward = Steward.from_path(spec_path)
+    from pipesteward.cli.team import owners, pipelines
+
+    pipelines(spec_path, False)
+    owners(None, spec_path, False)
+    out.print(f"ops store: {steward.store.url} (revision {steward.store.revision()})")

@@ -1,0 +1,92 @@
+"""Commands about the team itself: init, validate, pipelines, owners, runbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.errors import UserError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("validate")(validate)
+    app.command("pipelines")(pipelines)
+    app.command("owners")(owners)
+    app.command("runbook")(runbook)
+
+
+@handle_errors
+def init(directory: Annotated[Path, typer.Argument(help="A new folder for the project.")]) -> None:
+    """Write the example team (spec and runbooks) into a new folder."""
+    from pipesteward.app import init_project
+
+    try:
+        spec_path = init_project(directory)
+    except FileExistsError as e:
+        raise UserError(str(e)) from None
+    out.print(f"wrote {spec_path} and its runbooks; next: steward validate --spec {spec_path}")
+
+
+@handle_errors
+def validate(spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False) -> None:
+    """Check the spec as a whole; list every problem with file, line and key (exit 2)."""
+    steward = load(spec)
+    s = steward.spec
+    summary = {
+        "spec": str(s.path),
+        "valid": True,
+        "engineers": len(s.team.engineers),
+        "pipelines": len(s.pipelines),
+    }
+    if json:
+        emit_json(summary)
+    else:
+        out.print(
+            f"{s.path}: valid ({summary['engineers']} engineers, {summary['pipelines']} pipelines)"
+        )
+
+
+@handle_errors
+def pipelines(spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False) -> None:
+    """List the pipelines with their domain, audience and owners."""
+    rows = load(spec).pipelines()
+    if json:
+        emit_json({"pipelines": rows})
+        return
+    cols = ["id", "name", "domain", "audience", "primary", "secondary"]
+    out.print(table("Pipelines", cols, ([r[c] for c in cols] for r in rows)))
+
+
+@handle_errors
+def owners(
+    engineer: Annotated[str | None, typer.Argument(help="Only this engineer.")] = None,
+    spec: SpecOpt = Path("steward.yaml"),
+    json: JsonOpt = False,
+) -> None:
+    """Show which pipelines each engineer owns as primary and as secondary."""
+    rows = load(spec).owners(engineer)
+    if json:
+        emit_json({"engineers": rows})
+        return
+    out.print(
+        table(
+            "Ownership",
+            ["engineer", "primary", "secondary"],
+            ([r["id"], ", ".join(r["primary"]), ", ".join(r["secondary"])] for r in rows),
+        )
+    )
+
+
+@handle_errors
+def runbook(
+    pipeline: Annotated[str, typer.Argument(help="A pipeline id, e.g. aggregate_profit.")],
+    spec: SpecOpt = Path("steward.yaml"),
+) -> None:
+    """Show a pipeline's runbook: each potential issue with its check id and what to do."""
+    from rich.markdown import Markdown
+
+    out.print(Markdown(load(spec).runbook(pipeline)))
