@@ -303,7 +303,10 @@ def parse_spec(
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        msg = f"malformed YAML: {e.problem or e.context}; fix the syntax"
+        msg = f"malformed YAML: {e.problem or e.context}"
+        if e.context and e.context_mark and e.problem:
+            msg += f" ({e.context} started on line {e.context_mark.line + 1})"
+        msg += "; fix the syntax"
         raise SpecError([Problem(filename, line, "", msg)]) from None
     except YAMLError as e:
         raise SpecError([Problem(filename, None, "", f"malformed YAML: {e}")]) from None
@@ -354,7 +357,7 @@ def semantic_problems(spec: Spec) -> list[tuple[Path_, str]]:
     out: list[tuple[Path_, str]] = []
     ids = spec.engineer_ids()
     team = set(ids)
-    known = ", ".join(ids)
+    known = ", ".join(dict.fromkeys(ids))
 
     def unknown(path: Path_, who: str, what: str = "engineer") -> None:
         out.append((path, f"unknown {what} '{who}'; use one of the team's engineers: {known}"))

@@ -1,0 +1,51 @@
+"""Docs are tested: every command has help text and appears in the README or docs/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import typer
+
+from pipesteward.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+
+    def walk(prefix: str, cmd: click.Command) -> None:
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(f"{prefix} {name}", sub)
+        else:
+            out.append((prefix, cmd))
+
+    walk("steward", typer.main.get_command(app))
+    return out
+
+
+def documentation() -> str:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+def test_every_command_has_help_text() -> None:
+    missing = [name for name, cmd in all_commands() if not (cmd.help or "").strip()]
+    assert not missing, f"commands without help text: {missing}"
+
+
+def test_every_command_appears_in_the_docs() -> None:
+    docs = documentation()
+    missing = [name for name, _ in all_commands() if name not in docs]
+    assert not missing, f"commands missing from README.md and docs/: {missing}"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert [line.strip() for line in first_block.strip().splitlines()[-2:]] == [
+        "make demo",
+        "make test",
+    ]
