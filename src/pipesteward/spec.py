@@ -73,7 +73,7 @@ class Holidays(_Model):
 
 
 class Escalation(_Model):
-    ack_timeout_minutes: int = Field(15, gt=0)
+    ack_timeout_minutes: int = Field(default=15, gt=0)
 
 
 class Swap(_Model):
@@ -112,7 +112,7 @@ class OnCall(_Model):
     rotation: list[str]
     start: date
     handoff: str = "10:00"
-    shift_days: int = Field(7, gt=0)
+    shift_days: int = Field(default=7, gt=0)
     holidays: Holidays = Holidays()
     escalation: Escalation = Escalation()
     swaps: list[Swap] = []
@@ -169,7 +169,7 @@ class Schedule(_Model):
 
 
 class Review(_Model):
-    period_days: int = Field(90, gt=0)
+    period_days: int = Field(default=90, gt=0)
 
 
 class Spec(_Model):
