@@ -1,0 +1,60 @@
+"""Everything a check looks at, passed in: the day, the instant, the lake, the run records.
+
+Checks never read the clock or the ops store themselves; the facade (`Steward.check`) builds
+these inputs at the edge, tests build them by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipesteward.checks.lake import Lake
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One pipeline run as the checks see it (adapted from the ops store's run records)."""
+
+    pipelines: tuple[str, ...]
+    start: date
+    end: date
+    status: str  # "succeeded" | "failed" | "running"
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    id: Any = None
+
+    def covers(self, pipeline: str, day: date) -> bool:
+        return pipeline in self.pipelines and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class ExportVerification:
+    """The read-back of one exported unit (a day or a month) at one target."""
+
+    target: str
+    grain: str  # "day" | "month"
+    period: str
+    status: str  # "verified" | "mismatch" | "failed" (the export itself failed)
+    expected_rows: int | None = None
+    expected_checksum: str | None = None
+    observed_rows: int | None = None
+    observed_checksum: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CheckInputs:
+    day: date
+    as_of: datetime
+    deadline: datetime  # by when the day's sources and run must be in (aware)
+    lake: Lake
+    runs: Sequence[RunInfo] = ()
+    # Current logic_version of each model (from the canonical definitions); empty when unknown,
+    # and then partitions are only compared with one another.
+    versions: Mapping[str, str] = field(default_factory=dict)
+    verify_exports: Callable[[date], Sequence[ExportVerification]] | None = None

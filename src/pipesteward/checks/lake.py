@@ -1,0 +1,154 @@
+"""Reading the lake for checks: only the partitions a check needs, and file metadata.
+
+Layout (DESIGN section 4): `<lake>/models/<model>/date=YYYY-MM-DD/*.parquet` (aggregate_growth:
+`month=YYYY-MM/`), `<lake>/sources/<table>/date=YYYY-MM-DD/*.parquet` with `_SUCCESS`.
+Names starting with `_` or `.` (markers, in-flight temporary files) are not data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourcePartition:
+    table: str
+    day: date
+    exists: bool
+    landed_at: datetime | None  # mtime of _SUCCESS; None when absent
+    newest_file_at: datetime | None  # newest data file mtime
+    max_loaded_at: datetime | None  # newest loaded_at of its rows (from Parquet statistics)
+    files: int = 0
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def _data_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix == ".parquet" and not p.name.startswith(("_", "."))
+    )
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # lake timestamps are UTC
+
+
+class Lake:
+    """The lake under one root, read partition by partition."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # -------------------------------------------------------------- models
+    def model_dir(self, model: str, key: str) -> Path:
+        name = "month" if model == "aggregate_growth" else "date"
+        return self.root / "models" / model / f"{name}={key}"
+
+    def model_partition(self, model: str, key: str) -> pd.DataFrame | None:
+        """The rows of one model partition, or None when the partition is missing."""
+        files = _data_files(self.model_dir(model, key))
+        if not files:
+            return None
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+        return table.to_pandas()
+
+    def model_day(self, model: str, day: date) -> pd.DataFrame | None:
+        return self.model_partition(model, day.isoformat())
+
+    def model_days(self, model: str, start: date, end: date) -> dict[date, pd.DataFrame]:
+        """The present partitions of a daily model in [start, end], by day."""
+        out: dict[date, pd.DataFrame] = {}
+        d = start
+        while d <= end:
+            frame = self.model_day(model, d)
+            if frame is not None:
+                out[d] = frame
+            d += timedelta(days=1)
+        return out
+
+    def computed_at(self, model: str, key: str) -> datetime | None:
+        """When the partition was written: the oldest mtime of its data files."""
+        files = _data_files(self.model_dir(model, key))
+        return min((_mtime(f) for f in files), default=None)
+
+    # -------------------------------------------------------------- sources
+    def source_dir(self, table: str, day: date) -> Path:
+        return self.root / "sources" / table / f"date={day.isoformat()}"
+
+    def source_partition(self, table: str, day: date) -> SourcePartition:
+        folder = self.source_dir(table, day)
+        files = _data_files(folder)
+        success = folder / "_SUCCESS"
+        return SourcePartition(
+            table=table,
+            day=day,
+            exists=folder.is_dir(),
+            landed_at=_mtime(success) if success.exists() else None,
+            newest_file_at=max((_mtime(f) for f in files), default=None),
+            max_loaded_at=max(
+                (t for t in (_max_loaded_at(f) for f in files) if t is not None), default=None
+            ),
+            files=len(files),
+        )
+
+    def source_days(self, table: str) -> list[date]:
+        folder = self.root / "sources" / table
+        if not folder.is_dir():
+            return []
+        days = []
+        for p in folder.iterdir():
+            if p.is_dir() and p.name.startswith("date="):
+                try:
+                    days.append(date.fromisoformat(p.name[5:]))
+                except ValueError:
+                    continue
+        return sorted(days)
+
+    def history_start(self) -> date | None:
+        """The first day the lake has data for (its earliest events or orders partition)."""
+        firsts = [days[0] for t in ("events", "orders") if (days := self.source_days(t))]
+        return min(firsts, default=None)
+
+
+def _max_loaded_at(path: Path) -> datetime | None:
+    """The newest `loaded_at` in a Parquet file, from its footer statistics when present."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names
+    if "loaded_at" not in names:
+        return None
+    col = names.index("loaded_at")
+    best = None
+    meta = pf.metadata
+    for i in range(meta.num_row_groups):
+        stats = meta.row_group(i).column(col).statistics
+        if stats is None or not stats.has_min_max:
+            best = None
+            break
+        value = _aware(stats.max)
+        best = value if best is None or (value and value > best) else best
+    else:
+        return best
+    values = pf.read(columns=["loaded_at"]).column(0)
+    return _aware(pc.max(values).as_py())

@@ -1,0 +1,97 @@
+"""The runbook checks, declared as values: id, pipelines, runbook issue, severity, blocking, code.
+
+DESIGN section 5. Each check names the investor pipeline whose runbook lists the issue first,
+then the experiment pipelines whose same failure mode the same code checks. `blocking` means a
+failure blocks the export of an investor pipeline's metrics; on an experiment pipeline nothing
+is exported, so nothing is blocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipesteward.checks import engagement, growth, profit
+from pipesteward.checks.inputs import CheckInputs
+from pipesteward.checks.result import Outcome, Severity
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    pipelines: tuple[str, ...]
+    runbook_issue: str
+    verifies: str
+    severity: Severity
+    blocking: bool
+    fn: Callable[[CheckInputs, str], Outcome]
+    # The models whose partitions the check reads (Dagster attaches it to the first).
+    reads: tuple[str, ...] = ()
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "profit.reconciliation", ("aggregate_profit", "unit_profit"), "data inconsistencies",
+        "per day, the sums of unit_profit equal aggregate_profit (orders, revenue, cost, "
+        "profit; tolerance 0.01)",
+        Severity.ERROR, True, profit.reconciliation, ("unit_profit", "aggregate_profit"),
+    ),
+    Check(
+        "profit.pipeline_failure", ("aggregate_profit", "unit_profit", "daily_growth"),
+        "pipeline failures",
+        "the day's run finished by the deadline; a failed run is classified as resource "
+        "limit, outage or logic error",
+        Severity.ERROR, True, profit.pipeline_failure,
+    ),
+    Check(
+        "profit.source_freshness", ("aggregate_profit", "unit_profit", "daily_growth"),
+        "source data delays",
+        "the day's source partitions have _SUCCESS by the deadline and nothing landed after "
+        "the model read them",
+        Severity.ERROR, True, profit.source_freshness,
+    ),
+    Check(
+        "growth.calculation", ("aggregate_growth", "daily_growth"), "incorrect calculations",
+        "growth rates recompute; total_users(d) = total_users(d-1) + new_users(d); no "
+        "infinite or NaN rates",
+        Severity.ERROR, True, growth.calculation, ("daily_growth", "aggregate_growth"),
+    ),
+    Check(
+        "growth.completeness", ("aggregate_growth", "daily_growth"), "missing data",
+        "every day of the period has a daily_growth row with no NULL in required columns",
+        Severity.ERROR, True, growth.completeness, ("daily_growth", "aggregate_growth"),
+    ),
+    Check(
+        "growth.version_consistency", ("aggregate_growth", "daily_growth"), "version mismatches",
+        "every daily_growth partition used carries the current logic_version",
+        Severity.ERROR, True, growth.version_consistency, ("daily_growth", "aggregate_growth"),
+    ),
+    Check(
+        "engagement.definition_alignment", ("aggregate_engagement",), "metric definitions",
+        "dau equals daily_growth.active_users, both on the current active-event definition",
+        Severity.ERROR, True, engagement.definition_alignment,
+        ("aggregate_engagement", "daily_growth"),
+    ),
+    Check(
+        "engagement.overlap", ("aggregate_engagement",), "data overlap",
+        "dau_new + dau_returning = dau; max(platform dau) <= dau <= sum(platform dau); "
+        "dau <= wau <= mau",
+        Severity.ERROR, True, engagement.overlap, ("aggregate_engagement",),
+    ),
+    Check(
+        # Verifies exports after they ran, so it cannot block them; a mismatch is an ERROR.
+        "engagement.export", ("aggregate_engagement",), "output failures",
+        "each export target read back matches what was exported (row count and checksum)",
+        Severity.ERROR, False, engagement.export, ("aggregate_engagement",),
+    ),
+)
+
+BY_ID = {c.id: c for c in CHECKS}
+
+
+def get(check_id: str) -> Check:
+    return BY_ID[check_id]
+
+
+def for_pipeline(pipeline: str) -> list[Check]:
+    return [c for c in CHECKS if pipeline in c.pipelines]
