@@ -94,3 +94,20 @@ def generate(lake: Path, start: dt.date, days: int, users: int, seed: int = 7) -
             "loaded_at": pa.array(np.full(m, loaded), pa.timestamp("us")),
         }))
         order_id += m
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m bench.minigen", description=__doc__)
+    ap.add_argument("--lake", type=Path, required=True)
+    ap.add_argument("--start", type=dt.date.fromisoformat, required=True)
+    ap.add_argument("--days", type=int, required=True)
+    ap.add_argument("--users", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args(argv)
+    generate(a.lake, a.start, a.days, a.users, a.seed)
+
+
+if __name__ == "__main__":
+    main()
