@@ -1,0 +1,66 @@
+"""The on-call schedule as an iCalendar feed any calendar imports (RFC 5545, via `icalendar`).
+
+Events are in the team's time zone with its VTIMEZONE, so a 10:00 handoff shows at 10:00 across
+DST; a week with holidays names them in the summary. `stamp` (DTSTAMP) is an argument so the
+same schedule gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from pipesteward.oncall.rota import Segment
+
+PRODID = "-//pipesteward//on call//EN"
+
+
+def summary(segment: Segment) -> str:
+    text = f"On call: {segment.engineer}"
+    if segment.changed_by:
+        text += f" ({segment.changed_by})"
+    if segment.holidays:
+        text += " — " + ", ".join(h.name for h in segment.holidays)
+    return text
+
+
+def feed(segments: Iterable[Segment], tz, stamp: datetime, name: str = "On call") -> bytes:  # type: ignore[no-untyped-def]
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", tz.key)
+    first: date | None = None
+    last: date | None = None
+    for s in segments:
+        ev = Event()
+        ev.add("uid", f"{s.start.strftime('%Y%m%dT%H%M%SZ')}-{s.engineer}@pipesteward")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", s.start.astimezone(tz))
+        ev.add("dtend", s.end.astimezone(tz))
+        ev.add("summary", summary(s))
+        ev.add("description", _description(s))
+        ev.add("categories", ["on-call"] + (["holiday"] if s.holidays else []))
+        cal.add_component(ev)
+        first = first or s.start.date()
+        last = s.end.date()
+    if first and last:
+        cal.add_missing_timezones(first_date=first.replace(day=1), last_date=last)
+    return cal.to_ical()
+
+
+def _description(s: Segment) -> str:
+    lines = [f"Week of {s.shift.week.isoformat()}; rotation: {s.shift.base_engineer}."]
+    if s.swap:
+        sw = s.swap
+        lines.append(f"Swap: {sw.with_} covers the week of {sw.week}, {sw.engineer} the week of "
+                     f"{sw.their_week}.")
+    if s.override:
+        o = s.override
+        lines.append(f"Override: {o.engineer}" + (f" ({o.reason})" if o.reason else "") + ".")
+    for h in s.holidays:
+        obs = f", observed {h.observed.isoformat()}" if h.observed else ""
+        lines.append(f"Holiday: {h.name} {h.date.isoformat()}{obs} (weight {h.weight}).")
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""The on-call service behind the facade (`Steward.oncall`): gathers the spec, the ops store's
+run-time records and the holiday calendar, then asks the pure core.
+
+Time is always an argument (`at`, `as_of`); only the CLI and web edges read the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pipesteward.errors import NotFound, UserError
+from pipesteward.oncall import review as review_
+from pipesteward.oncall import view
+from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
+from pipesteward.oncall.rota import Rota
+from pipesteward.oncall.swaps import SwapRefused, check_accept, check_request
+from pipesteward.oncall.team import answers, rota_of
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+    from pipesteward.store.oncall import OnCallStore
+
+
+class OnCallService:
+    def __init__(self, steward: Steward):
+        self.steward = steward
+        self.spec = steward.spec
+        self.tz = steward.spec.team.tz
+
+    # ------------------------------------------------------------------ inputs
+    def rota(self) -> Rota:
+        from pipesteward.store.oncall_fast import cached_calendar, read_layers
+
+        paths = self.steward.paths
+        return rota_of(self.spec, read_layers(paths.database_url),
+                       cached_calendar(paths.root / "cache"))
+
+    @property
+    def records(self) -> OnCallStore:
+        from pipesteward.store.oncall import OnCallStore
+
+        return OnCallStore(self.steward.store)
+
+    def _engineer(self, engineer: str | None) -> None:
+        ids = self.spec.engineer_ids()
+        if engineer is not None and engineer not in ids:
+            raise NotFound(f"unknown engineer '{engineer}'; the team is {', '.join(ids)}")
+
+    def _actor(self, by: str | None, default: str) -> str:
+        """Engineers act for themselves; the team lead for anyone."""
+        by = by or default
+        self._engineer(by)
+        if by not in (default, self.spec.team.lead):
+            raise UserError(f"{by} cannot act for {default}; only {default} or the team lead can")
+        return by
+
+    def ledger_before(self, year: int) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for y, burdens in self.records.ledger().items():
+            if y < year:
+                for e, b in burdens.items():
+                    total[e] = total.get(e, 0) + b
+        return total
+
+    # ------------------------------------------------------------------ questions
+    def who(self, at: datetime, pipeline: str | None = None) -> dict[str, Any]:
+        if pipeline is not None:
+            self.steward._pipeline(pipeline)  # NotFound names the pipelines
+        rota = self.rota()
+        return view.who(rota, at, answers(self.spec, rota, at, pipeline),
+                        self.spec.oncall.escalation.ack_timeout_minutes)
+
+    def segments(self, start: date, end: date, engineer: str | None = None) -> tuple[Rota, list]:
+        self._engineer(engineer)
+        if end < start:
+            raise UserError(f"--to {end} is before --from {start}")
+        rota = self.rota()
+        begin = datetime.combine(start, time(0), tzinfo=self.tz).astimezone(UTC)
+        finish = datetime.combine(end + timedelta(days=1), time(0), tzinfo=self.tz).astimezone(UTC)
+        segs = [s for s in rota.segments(begin, finish) if engineer in (None, s.engineer)]
+        return rota, segs
+
+    def schedule(self, start: date, end: date, engineer: str | None = None) -> dict[str, Any]:
+        rota, segs = self.segments(start, end, engineer)
+        return {"shifts": [view.segment(s, rota) for s in segs]}
+
+    def ical(self, start: date, end: date, stamp: datetime, engineer: str | None = None) -> bytes:
+        from pipesteward.oncall.ical import feed
+
+        _, segs = self.segments(start, end, engineer)
+        name = f"On call: {engineer}" if engineer else "On call"
+        return feed(segs, self.tz, stamp, name)
+
+    def review(self, as_of: date) -> dict[str, Any]:
+        rota = self.rota()
+        engineers = self.spec.engineer_ids()
+        return {
+            "as_of": as_of.isoformat(),
+            "ownership": review_.ownership(self.spec),
+            "single_points_of_failure": review_.single_points_of_failure(self.spec),
+            "fairness": review_.fairness(rota, as_of.year, engineers,
+                                         self.ledger_before(as_of.year)),
+            "runbooks_past_review": review_.stale_runbooks(self.spec, as_of),
+        }
+
+    # ------------------------------------------------------------------ holiday fairness
+    def plan(self, year: int, at: datetime, apply: bool = False,
+             by: str | None = None) -> dict[str, Any]:
+        from pipesteward.oncall.planner import plan
+
+        rota = self.rota()
+        p = plan(rota, year, self.spec.engineer_ids(), self.ledger_before(year), at)
+        out = view.plan(p)
+        out["applied"] = []
+        if apply and p.swaps:
+            actor = by or self.spec.team.lead or "steward"
+            for s in p.swaps:
+                check_request(rota, s, at, self.spec.engineer_ids())
+            out["applied"] = self.records.record_swaps(list(p.swaps), actor, at, year)
+        return out
+
+    def close_year(self, year: int, at: datetime, by: str | None = None) -> dict[str, Any]:
+        end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=self.tz)
+        if at < end:
+            raise UserError(f"{year} has not ended yet; close it from {year + 1}-01-01 on")
+        burdens = self.rota().burdens(year, self.spec.engineer_ids())
+        self.records.close_year(year, burdens, by or self.spec.team.lead or "steward", at)
+        return {"year": year, "burdens": burdens}
+
+    # ------------------------------------------------------------------ swaps
+    def request_swap(self, engineer: str, week: date, with_: str, their_week: date,
+                     at: datetime, by: str | None = None) -> dict[str, Any]:
+        swap = SwapRecord(engineer, week, with_, their_week, source="store", status="requested")
+        check_request(self.rota(), swap, at, self.spec.engineer_ids())
+        actor = self._actor(by, engineer)
+        return view.swap_record(self.records.request_swap(swap, actor, at))
+
+    def accept_swap(self, swap_id: int, at: datetime, by: str | None = None) -> dict[str, Any]:
+        records = self.records
+        swap = records.swap(swap_id)
+        if swap is None:
+            raise NotFound(f"no swap {swap_id}; see `steward oncall swap list`")
+        by = by or swap.with_
+        self._engineer(by)
+        check_accept(self.rota(), swap, by, at, self.spec.team.lead, self.spec.engineer_ids())
+        return view.swap_record(records.accept_swap(swap_id, by, at))
+
+    def swaps(self) -> dict[str, Any]:
+        rota = self.rota()
+        stale = set(map(id, rota.stale_swaps))
+        rows = [dict(view.swap_record(s), stale=id(s) in stale) for s in rota.layers.swaps]
+        rows += [dict(view.swap_record(s), stale=False) for s in rota.layers.pending]
+        return {"swaps": rows}
+
+    # ------------------------------------------------------------------ unavailability, overrides
+    def add_unavailable(self, engineer: str, start: date, end: date, reason: str | None,
+                        at: datetime, by: str | None = None) -> dict[str, Any]:
+        self._engineer(engineer)
+        if end < start:
+            raise UserError(f"--to {end} is before --from {start}")
+        actor = self._actor(by, engineer)
+        return view.absence(self.records.add_absence(Absence(engineer, start, end, reason),
+                                                     actor, at))
+
+    def unavailable(self) -> dict[str, Any]:
+        return {"unavailable": [view.absence(a) for a in self.rota().layers.absences]}
+
+    def add_override(self, engineer: str, start: datetime, end: datetime, reason: str | None,
+                     at: datetime, by: str | None = None) -> dict[str, Any]:
+        self._engineer(engineer)
+        if end <= start:
+            raise UserError("an override must end after it starts")
+        actor = self._actor(by, engineer)
+        o = self.records.add_override(OverrideRecord(engineer, start, end, reason), actor, at)
+        return view.override(o, self.rota())
+
+    def overrides(self) -> dict[str, Any]:
+        rota = self.rota()
+        return {"overrides": [view.override(o, rota) for o in rota.layers.overrides]}
+
+
+__all__ = ["OnCallService", "SwapRefused"]
