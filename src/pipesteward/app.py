@@ -18,6 +18,9 @@ from pipesteward.errors import NotFound
 from pipesteward.spec import Spec, load_spec
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from pipesteward.oncall.service import OnCallService
     from pipesteward.store import Store
 
 EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
@@ -119,6 +122,18 @@ class Steward:
         except KeyError:
             ids = ", ".join(p.id for p in self.spec.pipelines)
             raise NotFound(f"unknown pipeline '{pipeline_id}'; the pipelines are {ids}") from None
+
+    # ------------------------------------------------------------------ on call
+    @cached_property
+    def oncall(self) -> OnCallService:
+        """Who is on call and responds, swaps, unavailability, overrides, the holiday plan."""
+        from pipesteward.oncall.service import OnCallService
+
+        return OnCallService(self)
+
+    def review(self, as_of: date) -> dict[str, Any]:
+        """Ownership load, single points of failure, on-call fairness, runbooks past review."""
+        return self.oncall.review(as_of)
 
 
 def init_project(target: Path) -> Path:
