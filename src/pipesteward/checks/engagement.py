@@ -14,8 +14,8 @@ PLATFORMS = ("dau_web", "dau_ios", "dau_android")
 
 
 def _row(inputs: CheckInputs, model: str) -> dict | None:
-    frame = inputs.lake.model_day(model, inputs.day)
-    return None if frame is None or len(frame) == 0 else frame.iloc[0].to_dict()
+    rows = inputs.lake.model_day(model, inputs.day)
+    return rows[0] if rows else None
 
 
 # ------------------------------------------------------------------ engagement.definition_alignment

@@ -6,14 +6,12 @@ import math
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-
 TOLERANCE = 0.01  # DESIGN section 5: money and counts agree to the cent
 
 
 def num(value: Any) -> float | None:
     """A number as float, or None for NULL/NaN (rates are NULL when their base is 0)."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None:
         return None
     if isinstance(value, Decimal):
         return float(value)
@@ -26,7 +24,7 @@ def num(value: Any) -> float | None:
 
 def is_bad_rate(value: Any) -> bool:
     """Infinite or NaN (a rate must be a finite number or NULL)."""
-    if value is None or value is pd.NA:
+    if value is None:
         return False
     try:
         f = float(value)
@@ -36,12 +34,7 @@ def is_bad_rate(value: Any) -> bool:
 
 
 def is_null(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def close(a: float | None, b: float | None, tolerance: float = TOLERANCE) -> bool:
@@ -57,8 +50,8 @@ def ratio(x: float | None, base: float | None) -> float | None:
     return x / base - 1
 
 
-def total(frame: pd.DataFrame, column: str) -> float:
-    return float(sum(num(v) or 0.0 for v in frame[column])) if len(frame) else 0.0
+def total(rows: list[dict[str, Any]], column: str) -> float:
+    return float(sum(num(r.get(column)) or 0.0 for r in rows))
 
 
 def rounded(value: float | None, digits: int = 6) -> float | None:

@@ -10,8 +10,6 @@ import calendar
 from collections import Counter
 from datetime import date, timedelta
 
-import pandas as pd
-
 from pipesteward.checks import commands
 from pipesteward.checks.figures import is_bad_rate, is_null, num, ratio, rounded
 from pipesteward.checks.inputs import CheckInputs
@@ -48,10 +46,8 @@ def period(inputs: CheckInputs) -> tuple[date, date]:
     return start, inputs.day
 
 
-def _row(frame: pd.DataFrame | None) -> dict | None:
-    if frame is None or len(frame) == 0:
-        return None
-    return frame.iloc[0].to_dict()
+def _row(rows: list[dict] | None) -> dict | None:
+    return rows[0] if rows else None
 
 
 def _backfills(days: list[date]) -> str:
@@ -69,8 +65,12 @@ def daily_rate_problems(today: dict, yesterday: dict | None) -> tuple[list[str],
         if is_bad_rate(value):
             problems.append(f"{rate} on {d} is {value} (must be a number or NULL)")
             continue
-        expected = ratio(num(today.get(base)), num(yesterday.get(base)) if yesterday else None)
         got = num(value)
+        if yesterday is None:
+            # Without the day before there is nothing to recompute from (completeness says so).
+            figures[rate] = {"value": rounded(got), "recomputed": "no previous day"}
+            continue
+        expected = ratio(num(today.get(base)), num(yesterday.get(base)))
         figures[rate] = {"value": rounded(got), "recomputed": rounded(expected)}
         if (got is None) != (expected is None) or (
             got is not None and expected is not None and abs(got - expected) > RATE_TOLERANCE
@@ -235,9 +235,8 @@ def stale_days(versions: dict[date, str], current: str | None) -> tuple[str | No
     return want, sorted(day for day, v in versions.items() if v != want)
 
 
-def _versions_of(frame: pd.DataFrame) -> set[str]:
-    return {str(v) for v in frame["logic_version"].dropna().unique()} if (
-        "logic_version" in frame.columns) else {"<none>"}
+def _versions_of(rows: list[dict]) -> set[str]:
+    return {str(r.get("logic_version")) for r in rows} or {"<none>"}
 
 
 def version_consistency(inputs: CheckInputs, pipeline: str) -> Outcome:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,6 @@ def _data_files(folder: Path) -> list[Path]:
 def _aware(value: Any) -> datetime | None:
     if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # lake timestamps are UTC
@@ -54,29 +52,38 @@ class Lake:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._cache: dict[tuple[str, str], Rows | None] = {}
 
     # -------------------------------------------------------------- models
     def model_dir(self, model: str, key: str) -> Path:
         name = "month" if model == "aggregate_growth" else "date"
         return self.root / "models" / model / f"{name}={key}"
 
-    def model_partition(self, model: str, key: str) -> pd.DataFrame | None:
-        """The rows of one model partition, or None when the partition is missing."""
-        files = _data_files(self.model_dir(model, key))
-        if not files:
-            return None
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    def model_partition(self, model: str, key: str) -> Rows | None:
+        """The rows of one model partition, or None when the partition is missing.
 
-        table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
-        return table.to_pandas()
+        Rows are plain dicts (NULL stays None, never NaN as in pandas), read once per Lake.
+        """
+        cache_key = (model, key)
+        if cache_key not in self._cache:
+            files = _data_files(self.model_dir(model, key))
+            rows: Rows | None = None
+            if files:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
 
-    def model_day(self, model: str, day: date) -> pd.DataFrame | None:
+                table = pa.concat_tables([pq.read_table(f) for f in files],
+                                         promote_options="default")
+                rows = table.to_pylist()
+            self._cache[cache_key] = rows
+        return self._cache[cache_key]
+
+    def model_day(self, model: str, day: date) -> Rows | None:
         return self.model_partition(model, day.isoformat())
 
-    def model_days(self, model: str, start: date, end: date) -> dict[date, pd.DataFrame]:
+    def model_days(self, model: str, start: date, end: date) -> dict[date, Rows]:
         """The present partitions of a daily model in [start, end], by day."""
-        out: dict[date, pd.DataFrame] = {}
+        out: dict[date, Rows] = {}
         d = start
         while d <= end:
             frame = self.model_day(model, d)

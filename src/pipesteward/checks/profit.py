@@ -34,7 +34,7 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     return reconcile(units, agg, d)
 
 
-def reconcile(units, agg, d: date) -> Outcome:  # type: ignore[no-untyped-def]
+def reconcile(units: list[dict], agg: list[dict], d: date) -> Outcome:
     """Compare the unit rows' sums with the aggregate row (pure over two small tables)."""
     rerun = commands.run(d, ["unit_profit", "aggregate_profit"])
     figures: dict[str, object] = {}
@@ -71,8 +71,9 @@ RESOURCE = re.compile(
     r"|signal 9|exit code -9|resource", re.IGNORECASE,
 )
 OUTAGE = re.compile(
-    r"\bi/?o\b|ioerror|oserror|connection|timed? ?out|unreachable|unavailable|network|"
-    r"temporar|no space left|broken pipe|refused|disk", re.IGNORECASE,
+    r"\bi/o\b|io ?exception|io ?error|oserror|input/output|connection|timed? ?out|"
+    r"unreachable|unavailable|network|temporar|no space left|broken pipe|refused|disk",
+    re.IGNORECASE,
 )
 
 

@@ -1,0 +1,150 @@
+"""Commands about the runbook checks, the investor exports and the incidents they open."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.errors import UserError
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+    from pipesteward.checks.result import CheckResult
+
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="The day, YYYY-MM-DD (default: yesterday in reporting.timezone)."),
+]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="Evaluate as of this instant, ISO 8601 (default: now)."),
+]
+ByOpt = Annotated[str, typer.Option("--by", help="Who is acting (an engineer id).")]
+
+incidents_app = typer.Typer(help="List, acknowledge and resolve incidents.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.command("export")(export)
+    app.add_typer(incidents_app, name="incidents")
+    incidents_app.command("list")(incidents_list)
+    incidents_app.command("ack")(incidents_ack)
+    incidents_app.command("resolve")(incidents_resolve)
+
+
+# The edge reads the clock; everything below takes the instant as an argument.
+def _instant(at: str | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(at)
+    except ValueError:
+        raise UserError(
+            f"--at: '{at}' is not an ISO 8601 instant (e.g. 2026-03-02T07:00Z)"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _day(steward: Steward, value: str | None, at: datetime) -> date:
+    if value is None:
+        return steward.reporting_yesterday(at)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--date: '{value}' is not a date YYYY-MM-DD") from None
+
+
+def print_results(results: list[CheckResult]) -> None:
+    rows = [
+        (r.id, r.pipeline, r.partition,
+         "[green]pass[/]" if r.passed else f"[red]FAIL[/]{' (blocking)' if r.blocking else ''}",
+         r.severity.value, r.message)
+        for r in results
+    ]
+    out.print(table(None, ["check", "pipeline", "partition", "result", "severity", "message"],
+                    rows))
+    failed = [r for r in results if not r.passed]
+    out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+
+
+@handle_errors
+def check(
+    date_: DateOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+    json: JsonOpt = False,
+) -> None:
+    """Run the runbook checks for a day and its month; exit 1 when an ERROR check fails."""
+    from pipesteward.checks.service import summary
+
+    steward = load(spec)
+    now = _instant(at)
+    day = _day(steward, date_, now)
+    results = steward.check(day, as_of=now)
+    if json:
+        emit_json(summary(day, results))
+    else:
+        print_results(results)
+    if any(r.failed_error for r in results):
+        raise typer.Exit(1)
+
+
+@handle_errors
+def export(
+    date_: DateOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+    json: JsonOpt = False,
+) -> None:
+    """Export the day's investor metrics to every reporting target, verified by reading back."""
+    steward = load(spec)
+    now = _instant(at)
+    day = _day(steward, date_, now)
+    report = steward.export(day, at=now)
+    if json:
+        emit_json(report.to_json())
+        return
+    out.print(table(
+        f"exported {day}", ["target", "grain", "period", "rows", "checksum", "status"],
+        [(d.target, d.grain, d.period, d.rows, d.checksum[:12], d.status)
+         for d in report.deliveries],
+    ))
+
+
+@handle_errors
+def incidents_list(
+    status: Annotated[str | None, typer.Option(
+        "--status", help="open, acknowledged, resolved, or active (open or acknowledged).")
+    ] = None,
+    spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False,
+) -> None:
+    """List incidents, newest first."""
+    rows = load(spec).incidents(status)
+    if json:
+        emit_json({"incidents": rows})
+        return
+    out.print(table(None, ["id", "status", "check", "pipeline", "partition", "opened",
+                           "times", "message"],
+                    [(i["id"], i["status"], i["check"], i["pipeline"], i["partition"],
+                      i["opened_at"], i["occurrences"], i["message"]) for i in rows]))
+
+
+@handle_errors
+def incidents_ack(
+    incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
+    by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+) -> None:
+    """Acknowledge an incident (stops its escalation)."""
+    load(spec).acknowledge_incident(incident_id, by=by, at=_instant(at))
+    out.print(f"incident {incident_id} acknowledged")
+
+
+@handle_errors
+def incidents_resolve(
+    incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
+    by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+) -> None:
+    """Resolve an incident by hand (a check that passes again resolves its own)."""
+    load(spec).resolve_incident(incident_id, by=by, at=_instant(at))
+    out.print(f"incident {incident_id} resolved")

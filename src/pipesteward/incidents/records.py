@@ -1,0 +1,154 @@
+"""Recording check results and keeping incidents in step with them (one transaction each)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipesteward.checks.result import CheckResult
+from pipesteward.errors import NotFound, UserError
+from pipesteward.store import Store
+from pipesteward.store.incidents import CheckResultRecord, Incident
+
+OPEN = ("open", "acknowledged")
+
+
+def incident_key(check_id: str, pipeline: str, partition: str) -> str:
+    return f"{check_id}:{pipeline}:{partition}"
+
+
+def _plain(data: Any) -> Any:
+    return json.loads(json.dumps(data, default=str))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What recording a batch of results did to the incidents."""
+
+    opened: list[int]
+    updated: list[int]
+    resolved: list[int]
+
+
+def _open_for(session: Session, key: str) -> Incident | None:
+    return session.scalars(
+        select(Incident).where(Incident.key == key, Incident.status.in_(OPEN))
+        .order_by(Incident.id.desc())
+    ).first()
+
+
+def raise_incident(
+    session: Session, *, check_id: str, pipeline: str, partition: str, message: str,
+    figures: dict[str, Any], at: datetime, responder: str | None = None,
+) -> tuple[Incident, bool]:
+    """Open an incident, or update the open one with the same key; True when newly opened."""
+    key = incident_key(check_id, pipeline, partition)
+    incident = _open_for(session, key)
+    if incident is not None:
+        incident.occurrences += 1
+        incident.updated_at = at
+        incident.message = message
+        incident.figures = _plain(figures)
+        return incident, False
+    incident = Incident(
+        key=key, check_id=check_id, pipeline=pipeline, partition=partition, status="open",
+        responder=responder, opened_at=at, updated_at=at, occurrences=1, message=message,
+        figures=_plain(figures),
+    )
+    session.add(incident)
+    session.flush()
+    return incident, True
+
+
+def record_results(
+    store: Store, results: Iterable[CheckResult], *, day: str, at: datetime,
+    responder: dict[str, str | None] | None = None,
+) -> Changes:
+    """Store the results; failed ERROR checks open or update incidents, passes resolve them."""
+    changes = Changes([], [], [])
+    with store.transaction() as session:
+        for r in results:
+            session.add(CheckResultRecord(
+                at=at, day=day, check_id=r.id, pipeline=r.pipeline, partition=r.partition,
+                passed=r.passed, severity=r.severity.value, blocking=r.blocking,
+                message=r.message, figures=_plain(r.figures),
+            ))
+            if r.failed_error:
+                incident, new = raise_incident(
+                    session, check_id=r.id, pipeline=r.pipeline, partition=r.partition,
+                    message=r.message, figures=r.figures, at=at,
+                    responder=(responder or {}).get(r.pipeline),
+                )
+                (changes.opened if new else changes.updated).append(incident.id)
+            elif r.passed:
+                incident = _open_for(session, incident_key(r.id, r.pipeline, r.partition))
+                if incident is not None:
+                    incident.status = "resolved"
+                    incident.resolved_at = at
+                    incident.updated_at = at
+                    changes.resolved.append(incident.id)
+                    store.audit(session, at=at, actor="steward", action="incident.resolved",
+                                subject=str(incident.id), detail={"key": incident.key,
+                                                                  "by": "check passed"})
+    return changes
+
+
+def list_incidents(store: Store, status: str | None = None) -> list[Incident]:
+    with store.transaction() as session:
+        query = select(Incident).order_by(Incident.id.desc())
+        if status == "active":
+            query = query.where(Incident.status.in_(OPEN))
+        elif status:
+            query = query.where(Incident.status == status)
+        return list(session.scalars(query))
+
+
+def _get(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}; see `steward incidents list`")
+    return incident
+
+
+def acknowledge(store: Store, incident_id: int, *, by: str, at: datetime) -> Incident:
+    with store.transaction() as session:
+        incident = _get(session, incident_id)
+        if incident.status == "resolved":
+            raise UserError(f"incident {incident_id} is already resolved")
+        incident.status = "acknowledged"
+        incident.acknowledged_at = at
+        incident.acknowledged_by = by
+        incident.updated_at = at
+        store.audit(session, at=at, actor=by, action="incident.acknowledged",
+                    subject=str(incident_id), detail={"key": incident.key})
+        return incident
+
+
+def resolve(store: Store, incident_id: int, *, by: str, at: datetime) -> Incident:
+    with store.transaction() as session:
+        incident = _get(session, incident_id)
+        if incident.status != "resolved":
+            incident.status = "resolved"
+            incident.resolved_at = at
+            incident.updated_at = at
+            store.audit(session, at=at, actor=by, action="incident.resolved",
+                        subject=str(incident_id), detail={"key": incident.key})
+        return incident
+
+
+def to_json(incident: Incident) -> dict[str, Any]:
+    """DESIGN section 9's shape of `steward incidents list --json`."""
+    return {
+        "id": incident.id, "key": incident.key, "pipeline": incident.pipeline,
+        "check": incident.check_id, "partition": incident.partition, "status": incident.status,
+        "responder": incident.responder,
+        "opened_at": incident.opened_at.isoformat() if incident.opened_at else None,
+        "occurrences": incident.occurrences, "message": incident.message,
+        "deliveries": [],  # paging (Apprise) records its attempts here
+    }
