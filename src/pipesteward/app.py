@@ -8,8 +8,9 @@ logic in its package; the methods here are the entry points.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +19,8 @@ from pipesteward.errors import NotFound
 from pipesteward.spec import Spec, load_spec
 
 if TYPE_CHECKING:
-    from datetime import date
-
+    from pipesteward.checks.result import CheckResult
+    from pipesteward.exports.service import ExportReport
     from pipesteward.oncall.service import OnCallService
     from pipesteward.store import Store
 
@@ -122,6 +123,42 @@ class Steward:
         except KeyError:
             ids = ", ".join(p.id for p in self.spec.pipelines)
             raise NotFound(f"unknown pipeline '{pipeline_id}'; the pipelines are {ids}") from None
+
+    # ------------------------------------------------------------------ checks and exports
+    def reporting_yesterday(self, at: datetime) -> date:
+        """The default day of `steward run` and `steward check`: yesterday, reporting time."""
+        return at.astimezone(self.spec.reporting.tz).date() - timedelta(days=1)
+
+    def check(self, day: date, *, as_of: datetime, record: bool = True,
+              pipelines: Collection[str] | None = None) -> list[CheckResult]:
+        """Run the runbook checks for a day (and its month); record results and incidents."""
+        from pipesteward.checks.service import check_day
+
+        return check_day(self, day, as_of=as_of, record=record, pipelines=pipelines)
+
+    def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
+               results: list[CheckResult] | None = None) -> ExportReport:
+        """Export the day's investor metrics to every target, unless a blocking check fails."""
+        import time as _time
+
+        from pipesteward.exports.service import export_day
+
+        return export_day(self, day, at=at, sleep=sleep or _time.sleep, results=results)
+
+    def incidents(self, status: str | None = None) -> list[dict[str, Any]]:
+        from pipesteward.incidents.records import list_incidents, to_json
+
+        return [to_json(i) for i in list_incidents(self.store, status)]
+
+    def acknowledge_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
+        from pipesteward.incidents.records import acknowledge
+
+        acknowledge(self.store, incident_id, by=by, at=at)
+
+    def resolve_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
+        from pipesteward.incidents.records import resolve
+
+        resolve(self.store, incident_id, by=by, at=at)
 
     # ------------------------------------------------------------------ on call
     @cached_property
