@@ -31,4 +31,7 @@ def demo(
 
     pipelines(spec_path, False)
     owners(None, spec_path, False)
+    from pipesteward.cli.oncall import who
+
+    who(None, None, spec_path, False)  # who is on call now, and who responds for each pipeline
     out.print(f"ops store: {steward.store.url} (revision {steward.store.revision()})")

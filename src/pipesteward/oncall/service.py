@@ -10,11 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pipesteward.errors import NotFound, UserError
-from pipesteward.oncall import review as review_
 from pipesteward.oncall import view
 from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
 from pipesteward.oncall.rota import Rota
-from pipesteward.oncall.swaps import SwapRefused, check_accept, check_request
 from pipesteward.oncall.team import answers, rota_of
 
 if TYPE_CHECKING:
@@ -30,7 +28,7 @@ class OnCallService:
 
     # ------------------------------------------------------------------ inputs
     def rota(self) -> Rota:
-        from pipesteward.store.oncall_fast import cached_calendar, read_layers
+        from pipesteward.oncall.quickread import cached_calendar, read_layers
 
         paths = self.steward.paths
         return rota_of(self.spec, read_layers(paths.database_url),
@@ -93,6 +91,8 @@ class OnCallService:
         return feed(segs, self.tz, stamp, name)
 
     def review(self, as_of: date) -> dict[str, Any]:
+        from pipesteward.oncall import review as review_
+
         rota = self.rota()
         engineers = self.spec.engineer_ids()
         return {
@@ -108,6 +108,7 @@ class OnCallService:
     def plan(self, year: int, at: datetime, apply: bool = False,
              by: str | None = None) -> dict[str, Any]:
         from pipesteward.oncall.planner import plan
+        from pipesteward.oncall.swaps import check_request
 
         rota = self.rota()
         p = plan(rota, year, self.spec.engineer_ids(), self.ledger_before(year), at)
@@ -131,12 +132,16 @@ class OnCallService:
     # ------------------------------------------------------------------ swaps
     def request_swap(self, engineer: str, week: date, with_: str, their_week: date,
                      at: datetime, by: str | None = None) -> dict[str, Any]:
+        from pipesteward.oncall.swaps import check_request
+
         swap = SwapRecord(engineer, week, with_, their_week, source="store", status="requested")
         check_request(self.rota(), swap, at, self.spec.engineer_ids())
         actor = self._actor(by, engineer)
         return view.swap_record(self.records.request_swap(swap, actor, at))
 
     def accept_swap(self, swap_id: int, at: datetime, by: str | None = None) -> dict[str, Any]:
+        from pipesteward.oncall.swaps import check_accept
+
         records = self.records
         swap = records.swap(swap_id)
         if swap is None:
@@ -179,5 +184,3 @@ class OnCallService:
         rota = self.rota()
         return {"overrides": [view.override(o, rota) for o in rota.layers.overrides]}
 
-
-__all__ = ["OnCallService", "SwapRefused"]

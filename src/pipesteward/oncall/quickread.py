@@ -1,5 +1,9 @@
 """Quick reads for `steward oncall who`: no SQLAlchemy or Alembic import on that path.
 
+This module and `service.py` are the edge of the on-call package (they read the ops store and
+the calendar cache); the pure modules never import them. It lives here, not under `store/`,
+because importing anything under `pipesteward.store` imports SQLAlchemy.
+
 Importing SQLAlchemy alone takes about half a second, the whole budget of a cold `oncall who`.
 For a SQLite ops store the run-time on-call records are read with the standard library's
 sqlite3 (read-only; a missing file or a store not yet migrated means there are none); any other
