@@ -1,0 +1,90 @@
+-- aggregate_engagement (daily): DAU, WAU (distinct active users in [d-6, d]), MAU ([d-29, d]),
+-- stickiness, DAU per platform (a user active on several platforms counts once in each), and
+-- DAU split into users who signed up on the day and before it. Every day of the range has a row.
+-- Relations: users (all signups up to $end), events (from $start - 29 days).
+-- Parameters: $start, $end (dates).
+WITH qualifying_users AS (
+    SELECT user_id, reporting_day(signup_at) AS signup_day
+    FROM users
+    WHERE qualifying_user(is_test)
+    QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
+),
+active AS (
+    SELECT DISTINCT user_id, reporting_day(event_at) AS date, platform
+    FROM events
+    WHERE active_event(event_type)
+      AND reporting_day(event_at)
+          BETWEEN CAST($start - INTERVAL 29 DAY AS DATE) AND CAST($end AS DATE)
+      AND user_id IN (SELECT user_id FROM qualifying_users)
+),
+user_days AS (
+    SELECT DISTINCT user_id, date FROM active
+),
+-- WAU and MAU set-based, without joining every day to its 30-day window: a user who was last
+-- active on day a (before their next active day n) is counted on the days
+-- [a, least(n, a + 7)) for WAU and [a, least(n, a + 30)) for MAU. These stretches are disjoint
+-- per user, so +1 where one starts and -1 where it ends, summed up to d, counts each user once.
+stretches AS (
+    SELECT date, lead(date) OVER (PARTITION BY user_id ORDER BY date) AS next_date
+    FROM user_days
+),
+deltas AS (
+    SELECT date, 1 AS dw, 1 AS dm FROM stretches
+    UNION ALL
+    SELECT least(coalesce(next_date, CAST(date + INTERVAL 7 DAY AS DATE)),
+                 CAST(date + INTERVAL 7 DAY AS DATE)), -1, 0
+    FROM stretches
+    UNION ALL
+    SELECT least(coalesce(next_date, CAST(date + INTERVAL 30 DAY AS DATE)),
+                 CAST(date + INTERVAL 30 DAY AS DATE)), 0, -1
+    FROM stretches
+),
+days AS (
+    SELECT CAST(d AS DATE) AS date
+    FROM unnest(generate_series(
+        CAST($start - INTERVAL 29 DAY AS DATE), CAST($end AS DATE), INTERVAL 1 DAY)) AS t(d)
+),
+windows AS (
+    SELECT
+        days.date,
+        sum(coalesce(x.dw, 0)) OVER (ORDER BY days.date) AS wau,
+        sum(coalesce(x.dm, 0)) OVER (ORDER BY days.date) AS mau
+    FROM days
+    LEFT JOIN (SELECT date, sum(dw) AS dw, sum(dm) AS dm FROM deltas GROUP BY date) AS x
+        ON x.date = days.date
+),
+dau AS (
+    SELECT
+        ud.date,
+        count(*) AS dau,
+        count(*) FILTER (WHERE q.signup_day = ud.date) AS dau_new,
+        count(*) FILTER (WHERE q.signup_day < ud.date) AS dau_returning
+    FROM user_days AS ud
+    JOIN qualifying_users AS q ON q.user_id = ud.user_id
+    GROUP BY ud.date
+),
+platforms AS (
+    SELECT
+        date,
+        count(*) FILTER (WHERE platform = 'web') AS dau_web,
+        count(*) FILTER (WHERE platform = 'ios') AS dau_ios,
+        count(*) FILTER (WHERE platform = 'android') AS dau_android
+    FROM active
+    GROUP BY date
+)
+SELECT
+    w.date,
+    CAST(coalesce(d.dau, 0) AS BIGINT) AS dau,
+    CAST(w.wau AS BIGINT) AS wau,
+    CAST(w.mau AS BIGINT) AS mau,
+    CAST(coalesce(d.dau, 0) AS DOUBLE) / nullif(CAST(w.mau AS DOUBLE), 0) AS stickiness,
+    CAST(coalesce(p.dau_web, 0) AS BIGINT) AS dau_web,
+    CAST(coalesce(p.dau_ios, 0) AS BIGINT) AS dau_ios,
+    CAST(coalesce(p.dau_android, 0) AS BIGINT) AS dau_android,
+    CAST(coalesce(d.dau_new, 0) AS BIGINT) AS dau_new,
+    CAST(coalesce(d.dau_returning, 0) AS BIGINT) AS dau_returning
+FROM windows AS w
+LEFT JOIN dau AS d ON d.date = w.date
+LEFT JOIN platforms AS p ON p.date = w.date
+WHERE w.date BETWEEN $start AND $end
+ORDER BY w.date

@@ -1,0 +1,179 @@
+"""Running one model over a date range: read plan, one set-based query, atomic writes, a record.
+
+`ModelRunner.run(model, start, end)` checks the sources (`plan_reads`), runs the model's SQL
+once over the whole range on the engine, stamps `logic_version` on every row, replaces each
+partition of the range atomically, and records the run in the ops store (when one is given):
+`running` before anything is read, then `succeeded` or `failed` with the error's kind.
+
+The runner is an edge (it touches the lake, the engine and the store); the clock is passed in.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipesteward.errors import RunFailed
+from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
+from pipesteward.metrics.models import logic_version, model, render
+from pipesteward.metrics.sources import SourceError, model_dir, plan_reads
+from pipesteward.metrics.writer import write_partitions
+
+if TYPE_CHECKING:
+    from pipesteward.store import Store
+
+
+class ModelFailed(RunFailed):
+    """A model run that failed; `kind` is source, resource, outage or logic."""
+
+    def __init__(self, model: str, partition: str, kind: str, message: str):
+        self.model, self.partition, self.kind = model, partition, kind
+        super().__init__(f"{model} {partition} failed ({kind}): {message}")
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    model: str
+    start: date
+    end: date
+    partition: str
+    status: str  # succeeded | failed
+    rows: int = 0
+    partitions: int = 0
+    logic_version: str = ""
+    seconds: float = 0.0
+    error_kind: str | None = None
+    error: str | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def months_between(start: date, end: date) -> list[str]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def partition_label(grain: str, start: date, end: date) -> str:
+    if grain == "month":
+        first, last = months_between(start, end)[0], months_between(start, end)[-1]
+    else:
+        first, last = start.isoformat(), end.isoformat()
+    return first if first == last else f"{first}..{last}"
+
+
+def classify(exc: BaseException) -> str:
+    """The failure kinds of DESIGN section 5: source, resource, outage, logic."""
+    if isinstance(exc, SourceError):
+        return "source"
+    names = {c.__name__ for c in type(exc).__mro__}
+    if isinstance(exc, MemoryError) or "OutOfMemoryException" in names:
+        return "resource"
+    if names & {"IOException", "HTTPException", "ConnectionException"} or isinstance(
+        exc, OSError | ConnectionError | TimeoutError
+    ):
+        return "outage"
+    return "logic"
+
+
+class ModelRunner:
+    """Runs models over ranges of one lake, on one engine (opened on first use)."""
+
+    def __init__(
+        self,
+        lake: Path,
+        *,
+        clock: Callable[[], datetime],
+        reporting_timezone: str = "UTC",
+        engine: str = "duckdb",
+        settings: EngineSettings | None = None,
+        store: Store | None = None,
+    ):
+        self.lake = Path(lake)
+        self.clock = clock
+        self.tz = reporting_timezone
+        self.engine_name = engine
+        self.settings = settings or EngineSettings()
+        self.store = store
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = open_engine(self.engine_name, self.settings)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def run(self, name: str, start: date, end: date, run_id: str | None = None) -> ModelResult:
+        """Compute and write every partition of [start, end]; raise ModelFailed on failure."""
+        m = model(name)
+        label = partition_label(m.grain, start, end)
+        version = logic_version(name, self.tz)
+        record = self._record_start(run_id or uuid.uuid4().hex, name, label, start, end, version)
+        t0 = time.perf_counter()
+        sources: list[dict[str, Any]] = []
+        try:
+            plan = plan_reads(self.lake, m, start, end, self.tz)
+            sources = [r.as_dict() for r in plan.reads]
+            sql = render(name, start, end, self.tz, dialect=self.engine.dialect)
+            table = self.engine.query(sql, plan.relations)
+            table = _with_version(table, version)
+            keys = (
+                months_between(start, end) if m.grain == "month"
+                else [d.isoformat() for d in days_between(start, end)]
+            )
+            written = write_partitions(model_dir(self.lake, name), m.partition_key, table, keys)
+        except Exception as e:
+            kind = classify(e)
+            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            self._record_finish(record, "failed", error_kind=kind, error_message=message,
+                                sources=sources)
+            raise ModelFailed(name, label, kind, message) from e
+        rows = sum(w.rows for w in written)
+        self._record_finish(record, "succeeded", rows=rows, partitions=len(written),
+                            sources=sources)
+        return ModelResult(
+            name, start, end, label, "succeeded", rows=rows, partitions=len(written),
+            logic_version=version, seconds=time.perf_counter() - t0, sources=sources,
+        )
+
+    # ---------------------------------------------------------------- run records
+    def _record_start(self, run_id: str, name: str, label: str, start: date, end: date,
+                      version: str) -> int | None:
+        if self.store is None:
+            return None
+        from pipesteward.store.runs import record_start
+
+        return record_start(
+            self.store, run_id=run_id, pipeline=name, partition=label, start=start, end=end,
+            engine=self.engine_name, started_at=self.clock(), logic_version=version,
+        )
+
+    def _record_finish(self, record: int | None, status: str, **kw: Any) -> None:
+        if self.store is None or record is None:
+            return
+        from pipesteward.store.runs import record_finish
+
+        record_finish(self.store, record, status=status, finished_at=self.clock(), **kw)
+
+
+def _with_version(table: Any, version: str) -> Any:
+    import pyarrow as pa
+
+    return table.append_column(
+        pa.field("logic_version", pa.string()), pa.array([version] * table.num_rows, pa.string())
+    )

@@ -1,0 +1,283 @@
+"""The source contract (DESIGN section 4) and what a model run reads from the lake.
+
+`plan_reads` resolves, for one model and date range, the Parquet files of every relation the
+model's SQL names, and refuses bad input before any SQL runs: a day without a partition, a
+partition without `_SUCCESS`, a file that cannot be read, a missing or mistyped column. Each
+error names the source, the partition and the column, and nothing is written.
+
+This is the lake-reading edge of the metrics package (it lists folders and reads Parquet
+footers); the model logic stays in the SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pipesteward.errors import RunFailed
+from pipesteward.metrics.models import ALL_HISTORY, Model
+
+# table -> column -> SQL type (DuckDB spelling); the engines cast to exactly these.
+MONEY = "DECIMAL(18,2)"
+CONTRACT: dict[str, dict[str, str]] = {
+    "users": {
+        "user_id": "BIGINT", "signup_at": "TIMESTAMP", "country": "VARCHAR",
+        "is_test": "BOOLEAN", "loaded_at": "TIMESTAMP",
+    },
+    "orders": {
+        "order_id": "BIGINT", "user_id": "BIGINT", "ordered_at": "TIMESTAMP",
+        "status": "VARCHAR", "revenue": MONEY, "cost_of_goods": MONEY, "shipping_cost": MONEY,
+        "payment_fee": MONEY, "refunded_amount": MONEY, "loaded_at": "TIMESTAMP",
+    },
+    "events": {
+        "user_id": "BIGINT", "event_at": "TIMESTAMP", "event_type": "VARCHAR",
+        "platform": "VARCHAR", "loaded_at": "TIMESTAMP",
+    },
+    "experiment_assignments": {
+        "experiment_id": "VARCHAR", "user_id": "BIGINT", "variant": "VARCHAR",
+        "assigned_at": "TIMESTAMP",
+    },
+}
+
+
+class SourceError(RunFailed):
+    """Source data a run cannot use: names the source, partition and column."""
+
+    kind = "source"
+
+    def __init__(
+        self, table: str, partition: str, problem: str, column: str | None = None,
+        file: Path | None = None,
+    ):
+        self.table, self.partition, self.column, self.file = table, partition, column, file
+        where = f"source {table}, partition {partition}"
+        if column:
+            where += f", column {column}"
+        text = f"{where}: {problem}"
+        if file is not None:
+            text += f" ({file})"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A named relation for the engine: Parquet files and the columns to expose, typed."""
+
+    name: str
+    files: tuple[Path, ...]
+    columns: dict[str, str]
+
+
+@dataclass
+class SourceRead:
+    """What a run read of one table, for its run record (source freshness checks)."""
+
+    table: str
+    first: date | None = None
+    last: date | None = None
+    partitions: int = 0
+    files: int = 0
+    newest_file_at: datetime | None = None
+    latest_success_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "partitions": self.partitions,
+            "files": self.files,
+            "newest_file_at": self.newest_file_at.isoformat() if self.newest_file_at else None,
+            "latest_success_at": (
+                self.latest_success_at.isoformat() if self.latest_success_at else None
+            ),
+        }
+
+
+@dataclass
+class ReadPlan:
+    relations: dict[str, Relation] = field(default_factory=dict)
+    reads: list[SourceRead] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- layout
+def source_root(lake: Path, table: str) -> Path:
+    return lake / "sources" / table
+
+
+def partition_dir(lake: Path, table: str, day: date) -> Path:
+    return source_root(lake, table) / f"date={day.isoformat()}"
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The Parquet data files of a partition (names starting with `_` or `.` are not data)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.name.endswith(".parquet") and not p.name.startswith(("_", "."))
+    )
+
+
+def partition_days(lake: Path, table: str) -> list[date]:
+    root = source_root(lake, table)
+    if not root.is_dir():
+        return []
+    days = []
+    for p in root.iterdir():
+        if p.is_dir() and p.name.startswith("date="):
+            try:
+                days.append(date.fromisoformat(p.name[5:]))
+            except ValueError:
+                continue
+    return sorted(days)
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+# ---------------------------------------------------------------------------- typing
+def _type_ok(arrow_type: Any, sql_type: str) -> bool:
+    import pyarrow as pa
+
+    t = arrow_type
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if sql_type == "BIGINT":
+        return bool(pa.types.is_integer(t))
+    if sql_type == "TIMESTAMP":
+        return bool(pa.types.is_timestamp(t))
+    if sql_type == "VARCHAR":
+        return bool(pa.types.is_string(t) or pa.types.is_large_string(t)
+                    or pa.types.is_string_view(t))
+    if sql_type == "BOOLEAN":
+        return bool(pa.types.is_boolean(t))
+    if sql_type == MONEY:
+        return bool(pa.types.is_decimal(t) and t.scale == 2 and t.precision <= 18)
+    raise ValueError(sql_type)
+
+
+def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) -> None:
+    """Read the file's footer and compare its schema with the contract."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid, OSError, ... for unreadable files
+        raise SourceError(table, partition, f"cannot read the file: {e}", file=path) from None
+    for column, sql_type in columns.items():
+        idx = schema.get_field_index(column)
+        if idx < 0:
+            raise SourceError(
+                table, partition, f"the column is missing (expected {sql_type}; the file has "
+                f"{', '.join(schema.names)})", column=column, file=path,
+            )
+        if not _type_ok(schema.field(idx).type, sql_type):
+            raise SourceError(
+                table, partition, f"the column is {schema.field(idx).type}, expected {sql_type}",
+                column=column, file=path,
+            )
+
+
+# ---------------------------------------------------------------------------- planning
+def margin_days(reporting_timezone: str) -> int:
+    # Partitions are UTC dates; a reporting day elsewhere straddles two of them.
+    return 0 if reporting_timezone == "UTC" else 1
+
+
+def _plan_table(
+    lake: Path, table: str, lookback: int, start: date, end: date, margin: int
+) -> tuple[Relation, SourceRead]:
+    present = partition_days(lake, table)
+    last = end + timedelta(days=margin)
+    first_present = present[0] if present else None
+    if lookback == ALL_HISTORY:
+        first = min(first_present or start, start - timedelta(days=margin))
+    else:
+        first = start - timedelta(days=lookback + margin)
+    files: list[Path] = []
+    read = SourceRead(table)
+    have = set(present)
+    for day in _days(first, last):
+        folder = partition_dir(lake, table, day)
+        key = f"date={day.isoformat()}"
+        # Days before the lake's history are not missing: the window just starts later.
+        required = start <= day <= end or (first_present is not None and day >= first_present)
+        if day not in have:
+            if required:
+                raise SourceError(
+                    table, key, "no partition: there is no source data for the day "
+                    f"(expected {folder})"
+                )
+            continue
+        success = folder / "_SUCCESS"
+        if not success.exists():
+            raise SourceError(
+                table, key, "the partition is not complete: it has no _SUCCESS marker yet "
+                "(the source is delayed; rerun when it lands)"
+            )
+        day_files = data_files(folder)
+        if not day_files:
+            raise SourceError(table, key, f"the partition has no Parquet files ({folder})")
+        for f in day_files:
+            check_file(table, key, f, CONTRACT[table])
+        files += day_files
+        read.first = read.first or day
+        read.last = day
+        read.partitions += 1
+        read.files += len(day_files)
+        newest = max(_mtime(f) for f in day_files)
+        landed = _mtime(success)
+        read.newest_file_at = max(filter(None, (read.newest_file_at, newest)))
+        read.latest_success_at = max(filter(None, (read.latest_success_at, landed)))
+    return Relation(table, tuple(files), CONTRACT[table]), read
+
+
+def model_dir(lake: Path, model: str) -> Path:
+    return lake / "models" / model
+
+
+def model_partition_dir(lake: Path, model: str, key: str) -> Path:
+    name = "month" if len(key) == 7 else "date"
+    return model_dir(lake, model) / f"{name}={key}"
+
+
+def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relation:
+    """The upstream model's partitions that exist, from 12 months before start to end."""
+    from pipesteward.metrics.models import model as get_model
+
+    first = date(start.year - 1, start.month, 1)
+    files: list[Path] = []
+    for day in _days(first, end):
+        files += data_files(model_partition_dir(lake, upstream, day.isoformat()))
+    columns = {c: "" for c in get_model(upstream).columns}  # as written by this package
+    return Relation(upstream, tuple(files), columns)
+
+
+def plan_reads(
+    lake: Path, m: Model, start: date, end: date, reporting_timezone: str = "UTC"
+) -> ReadPlan:
+    """Every relation the model reads for [start, end], checked against the contract."""
+    if end < start:
+        raise SourceError("-", f"{start}..{end}", "the range ends before it starts")
+    plan = ReadPlan()
+    margin = margin_days(reporting_timezone)
+    for table, lookback in m.sources.items():
+        relation, read = _plan_table(lake, table, lookback, start, end, margin)
+        plan.relations[table] = relation
+        plan.reads.append(read)
+    for upstream in m.upstream:
+        if m.grain == "month":
+            month_end = date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(1)
+            rel = _plan_upstream(lake, upstream, date(start.year, start.month, 1), month_end)
+        else:
+            rel = _plan_upstream(lake, upstream, start, end)
+        plan.relations[upstream] = rel
+    return plan
