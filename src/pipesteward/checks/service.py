@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipesteward.checks.inputs import CheckInputs, ExportVerification, RunInfo
 from pipesteward.checks.lake import Lake
+from pipesteward.checks.registry import CHECKS
 from pipesteward.checks.result import CheckResult
 from pipesteward.checks.runner import run_checks
 
@@ -83,11 +84,13 @@ def inputs_for(steward: Steward, day: date, as_of: datetime,
 
 def check_day(
     steward: Steward, day: date, *, as_of: datetime, record: bool = True,
-    pipelines: Collection[str] | None = None,
+    pipelines: Collection[str] | None = None, check_ids: Collection[str] | None = None,
 ) -> list[CheckResult]:
-    """Run every check for the day; record results and open or resolve incidents."""
+    """Run every check for the day (or those named); record results, open/resolve incidents."""
     audience = {p.id: p.audience for p in steward.spec.pipelines}
-    results = run_checks(inputs_for(steward, day, as_of), audience, pipelines=pipelines)
+    chosen = [c for c in CHECKS if check_ids is None or c.id in check_ids]
+    results = run_checks(inputs_for(steward, day, as_of), audience, pipelines=pipelines,
+                         checks=chosen)
     if record:
         from pipesteward.incidents.records import record_results
 

@@ -90,6 +90,11 @@ def export_day(
                            message=message, figures={"failed": [d.target for d in failed]},
                            at=at)
         raise RunFailed(message)
+    # Read the new exports back through the check too: it resolves an earlier mismatch.
+    from pipesteward.checks.service import check_day
+
+    results = [r for r in results if r.id != "engagement.export"] + check_day(
+        steward, day, as_of=at, check_ids={"engagement.export"})
     return ExportReport(day, deliveries, results)
 
 
