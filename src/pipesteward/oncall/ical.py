@@ -8,7 +8,7 @@ same schedule gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pipesteward.oncall.rota import Segment
 
@@ -47,7 +47,8 @@ def feed(segments: Iterable[Segment], tz, stamp: datetime, name: str = "On call"
         first = first or s.start.date()
         last = s.end.date()
     if first and last:
-        cal.add_missing_timezones(first_date=first.replace(day=1), last_date=last)
+        cal.add_missing_timezones(first_date=first.replace(day=1),
+                                  last_date=last + timedelta(days=1))
     return cal.to_ical()
 
 
