@@ -18,7 +18,7 @@ AT = "2026-03-10T12:00:00+00:00"
 
 @pytest.fixture
 def spec(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr("pipesteward.checks.service.current_versions", lambda: dict(VERSIONS))
+    monkeypatch.setattr("pipesteward.checks.service.current_versions", lambda s: dict(VERSIONS))
     monkeypatch.setattr("pipesteward.checks.service.run_records", lambda s, d: [])
     monkeypatch.setattr("time.sleep", lambda seconds: None)  # retries do not wait here
     build(Steward.from_path(project, env={}).paths.lake)
@@ -34,11 +34,11 @@ def test_a_clean_lake_passes_every_check(spec: Path) -> None:
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert data["date"] == "2026-03-02"
-    assert len(data["checks"]) == 17 and all(c["passed"] for c in data["checks"])
+    assert len(data["checks"]) == 20 and all(c["passed"] for c in data["checks"])
     assert set(data["checks"][0]) == {"id", "pipeline", "partition", "passed", "severity",
                                       "blocking", "message", "figures"}
     table = steward(spec, "check", "--date", "2026-03-02", "--at", AT)
-    assert table.exit_code == 0 and "17 passed, 0 failed" in table.stdout
+    assert table.exit_code == 0 and "20 passed, 0 failed" in table.stdout
 
 
 def test_a_failed_check_exits_1_and_blocks_the_export(spec: Path) -> None:
@@ -62,7 +62,7 @@ def test_export_then_incidents(spec: Path) -> None:
     csv = spec.parent / "exports/day/date=2026-03-02/investor_metrics.csv"
     csv.write_text(csv.read_text() + "day,2026-03-02,x,y,1.0,v\n")
     check = steward(spec, "check", "--date", "2026-03-02", "--at", AT)
-    assert check.exit_code == 1 and "16 passed, 1 failed" in check.stdout
+    assert check.exit_code == 1 and "19 passed, 1 failed" in check.stdout
     listed = json.loads(steward(spec, "incidents", "list", "--json").stdout)["incidents"]
     assert [(i["check"], i["status"]) for i in listed] == [("engagement.export", "open")]
     assert listed[0]["deliveries"] == []

@@ -25,7 +25,7 @@ AT = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def team(steward: Steward, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """The example team with a hand-built lake; checks compare with the lake's versions."""
-    monkeypatch.setattr("pipesteward.checks.service.current_versions", lambda: dict(VERSIONS))
+    monkeypatch.setattr("pipesteward.checks.service.current_versions", lambda s: dict(VERSIONS))
     monkeypatch.setattr("pipesteward.checks.service.run_records", lambda s, d: [])
     build(steward.paths.lake)
     return steward

@@ -8,9 +8,10 @@ from datetime import date
 from pipesteward.checks import commands
 from pipesteward.checks.figures import num
 from pipesteward.checks.inputs import CheckInputs
-from pipesteward.checks.result import Outcome, fail, ok
+from pipesteward.checks.result import Outcome, fail, ok, skipped
 
 PLATFORMS = ("dau_web", "dau_ios", "dau_android")
+ACTIVE = "active_event"  # the canonical definition both models must share
 
 
 def _row(inputs: CheckInputs, model: str) -> dict | None:
@@ -26,23 +27,32 @@ def definition_alignment(inputs: CheckInputs, pipeline: str) -> Outcome:
     if eng is None or growth is None:
         missing = [m for m, r in (("aggregate_engagement", eng), ("daily_growth", growth))
                    if r is None]
-        return fail(f"no {' or '.join(missing)} row for {d}; run "
-                    f"`{commands.run(d, ['daily_growth', 'aggregate_engagement'])}`.",
-                    missing=missing)
-    return aligned(eng, growth, d, inputs.versions)
+        return skipped(f"no {' or '.join(missing)} row for {d}")
+    return aligned(eng, growth, d, inputs.versions, inputs.definitions)
 
 
-def aligned(eng: dict, growth: dict, d: date, versions: Mapping[str, str]) -> Outcome:
-    """Pure over the two rows and the current logic versions."""
+def aligned(eng: dict, growth: dict, d: date, versions: Mapping[str, str],
+            definitions: Mapping[str, Mapping[str, str]] | None = None) -> Outcome:
+    """Pure over the two rows, the current logic versions and the definitions each model's
+    SQL calls."""
     dau, active = num(eng.get("dau")), num(growth.get("active_users"))
     current = dict(versions)
+    models = ("aggregate_engagement", "daily_growth")
+    fingerprints = {m: (definitions or {}).get(m, {}).get(ACTIVE) for m in models}
     figures = {
         "dau": dau, "active_users": active,
         "logic_version": {"aggregate_engagement": eng.get("logic_version"),
                           "daily_growth": growth.get("logic_version")},
-        "current": {k: current.get(k) for k in ("aggregate_engagement", "daily_growth")},
+        "current": {k: current.get(k) for k in models},
+        "active_event_fingerprint": fingerprints,
     }
     problems = []
+    if definitions:
+        if None in fingerprints.values():
+            problems.append(" and ".join(m for m, f in fingerprints.items() if f is None)
+                            + f" does not call the canonical {ACTIVE} definition")
+        elif len(set(fingerprints.values())) > 1:
+            problems.append(f"the models use different {ACTIVE} definitions {fingerprints}")
     stale = [m for m, row in (("aggregate_engagement", eng), ("daily_growth", growth))
              if current.get(m) and row.get("logic_version") != current[m]]
     if stale:
@@ -85,7 +95,7 @@ def overlap(inputs: CheckInputs, pipeline: str) -> Outcome:
     row = _row(inputs, "aggregate_engagement")
     rerun = commands.run(d, ["aggregate_engagement"])
     if row is None:
-        return fail(f"no aggregate_engagement row for {d}; run `{rerun}`.")
+        return skipped(f"no aggregate_engagement row for {d}")
     figures = {c: num(row.get(c)) for c in
                ("dau", "wau", "mau", "dau_new", "dau_returning", *PLATFORMS)}
     problems = overlap_problems(row)

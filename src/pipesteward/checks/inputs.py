@@ -27,6 +27,8 @@ class RunInfo:
     finished_at: datetime | None = None
     error: str | None = None
     id: Any = None
+    # The runner's own classification: source, resource, outage, logic (store/runs.py).
+    error_kind: str | None = None
 
     def covers(self, pipeline: str, day: date) -> bool:
         return pipeline in self.pipelines and self.start <= day <= self.end
@@ -57,4 +59,6 @@ class CheckInputs:
     # Current logic_version of each model (from the canonical definitions); empty when unknown,
     # and then partitions are only compared with one another.
     versions: Mapping[str, str] = field(default_factory=dict)
+    # The canonical definitions each model's current SQL calls, with their fingerprints.
+    definitions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     verify_exports: Callable[[date], Sequence[ExportVerification]] | None = None

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pipesteward.checks import commands
 from pipesteward.checks.figures import close, rounded, total
 from pipesteward.checks.inputs import CheckInputs, RunInfo
-from pipesteward.checks.result import Outcome, fail, ok
+from pipesteward.checks.result import Outcome, fail, ok, skipped
 
 RECONCILED = ("orders", "revenue", "cost", "profit")
 
@@ -23,13 +23,9 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     d = inputs.day
     units = inputs.lake.model_day("unit_profit", d)
     agg = inputs.lake.model_day("aggregate_profit", d)
-    rerun = commands.run(d, ["unit_profit", "aggregate_profit"])
     missing = [m for m, f in (("unit_profit", units), ("aggregate_profit", agg)) if f is None]
     if missing:
-        return fail(
-            f"no {' or '.join(missing)} output for {d}; nothing to reconcile. Run `{rerun}`.",
-            missing=missing,
-        )
+        return skipped(f"no {' or '.join(missing)} output for {d}")
     assert units is not None and agg is not None
     return reconcile(units, agg, d)
 
@@ -75,10 +71,18 @@ OUTAGE = re.compile(
     r"unreachable|unavailable|network|temporar|no space left|broken pipe|refused|disk",
     re.IGNORECASE,
 )
+# The runner's error kinds (store/runs.py) in the runbook's words.
+KINDS = {"resource": "resource_limit", "outage": "outage", "logic": "logic_error",
+         "source": "source_data"}
 
 
-def classify(error: str | None) -> str:
-    """A failed run's cause, from its error text: resource_limit, outage or logic_error."""
+def classify(error: str | None, kind: str | None = None) -> str:
+    """A failed run's cause: resource_limit, outage, source_data or logic_error.
+
+    The runner's own classification wins; otherwise the error text decides.
+    """
+    if kind in KINDS:
+        return KINDS[kind]
     text = error or ""
     if RESOURCE.search(text):
         return "resource_limit"
@@ -91,11 +95,10 @@ ADVICE = {
     "resource_limit": "raise compute.memory_limit or compute.threads in the spec (DuckDB then "
                       "spills instead of dying), then re-run",
     "outage": "wait for the storage or service to come back, then re-run",
-    "logic_error": "read the error (a source column missing or mistyped, a bad definition), "
-                   "fix it, then re-run",
+    "source_data": "the source is missing, incomplete or mistyped (see "
+                   "profit.source_freshness and the source's owners); once it is fixed, re-run",
+    "logic_error": "read the error (a bad definition or SQL), fix it, then re-run",
 }
-
-
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
@@ -107,74 +110,91 @@ def latest_run(runs: Sequence[RunInfo], pipeline: str, d: date) -> RunInfo | Non
     return max(covering, key=lambda r: (r.started_at or r.finished_at or _EPOCH, str(r.id)))
 
 
+def partition_key(pipeline: str, d: date) -> str:
+    return d.strftime("%Y-%m") if pipeline == "aggregate_growth" else d.isoformat()
+
+
 def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
     """The day's run finished by the deadline; a failed run is classified."""
     d = inputs.day
     rerun = commands.run(d, [pipeline])
     run = latest_run(inputs.runs, pipeline, d)
     figures: dict[str, object] = {"deadline": inputs.deadline.isoformat(),
-                                  "as_of": inputs.as_of.isoformat()}
+                                  "as_of": inputs.as_of.isoformat(), "classification": None}
     if run is not None:
         figures.update(run_id=run.id, status=run.status,
+                       started_at=run.started_at.isoformat() if run.started_at else None,
                        finished_at=run.finished_at.isoformat() if run.finished_at else None)
+    has_output = inputs.lake.model_partition(pipeline, partition_key(pipeline, d)) is not None
+    past_deadline = inputs.as_of > inputs.deadline
     if run is not None and run.status == "failed":
-        kind = classify(run.error)
+        kind = classify(run.error, run.error_kind)
         first_line = (run.error or "no error recorded").strip().splitlines()[0][:300]
-        return fail(
-            f"the run of {pipeline} for {d} failed ({kind.replace('_', ' ')}: {first_line}); "
-            f"{ADVICE[kind]}: `{rerun}`.",
-            classification=kind, error=first_line, **figures,
-        )
-    if run is not None and run.status == "succeeded":
-        late = run.finished_at is not None and run.finished_at > inputs.deadline
+        figures.update(classification=kind, error=first_line)
+        return fail(f"the run of {pipeline} for {d} failed ({kind.replace('_', ' ')}: "
+                    f"{first_line}); {ADVICE[kind]}: `{rerun}`.", **figures)
+    if run is not None and run.status == "running" and past_deadline:
+        # A run killed outright (SIGKILL, the OOM killer) never records its end.
+        figures.update(classification="resource_limit")
+        return fail(f"the run of {pipeline} for {d} started but never finished and the "
+                    f"deadline {inputs.deadline.isoformat()} has passed (killed, most likely "
+                    f"for memory); {ADVICE['resource_limit']}: `{rerun}`.", **figures)
+    if has_output:
+        late = bool(run and run.finished_at and run.finished_at > inputs.deadline)
         note = " (after the deadline)" if late else ""
-        return ok(f"the run of {pipeline} for {d} succeeded{note}",
-                  classification=None, late=late, **figures)
-    has_output = inputs.lake.model_partition(pipeline, _key(pipeline, d)) is not None
-    if run is None and has_output:
-        # Written by a run the ops store does not know (e.g. materialised from the Dagster UI).
-        return ok(f"{pipeline} has output for {d} (no run record)", classification=None,
+        how = "succeeded" if run is not None else "has output (no run record)"
+        return ok(f"the run of {pipeline} for {d} {how}{note}", late=late, **figures)
+    if not past_deadline:
+        return ok(f"{pipeline} for {d} is not due before {inputs.deadline.isoformat()}",
                   **figures)
-    if inputs.as_of <= inputs.deadline:
-        state = "is still running" if run is not None else "has not run yet"
-        return ok(f"the run of {pipeline} for {d} {state}; the deadline "
-                  f"{inputs.deadline.isoformat()} has not passed", classification=None, **figures)
-    state = "is still running" if run is not None else "has not run"
+    if run is not None and run.status == "succeeded":
+        figures.update(classification="logic_error")
+        return fail(f"the run of {pipeline} for {d} succeeded but wrote no partition for "
+                    f"{partition_key(pipeline, d)}; re-run `{rerun}` and read its log.",
+                    **figures)
+    figures.update(classification="not_finished")
     return fail(
-        f"the run of {pipeline} for {d} {state} and the deadline "
-        f"{inputs.deadline.isoformat()} has passed (not finished by the deadline); "
-        f"check that the schedule is running, then `{rerun}`.",
-        classification="not_finished", **figures,
+        f"{pipeline} has no output for {d} and the deadline {inputs.deadline.isoformat()} has "
+        f"passed (not finished by the deadline); check that the schedule and its sensor are "
+        f"running, then `{rerun}`.",
+        **figures,
     )
 
 
-def _key(pipeline: str, d: date) -> str:
-    return d.strftime("%Y-%m") if pipeline == "aggregate_growth" else d.isoformat()
-
-
 # ------------------------------------------------------------------ profit.source_freshness
-# The sources each pipeline reads for its day (DESIGN section 4).
+# The sources each pipeline reads for its day (DESIGN section 4; metrics/models).
 SOURCES = {
     "unit_profit": ("orders", "users"),
     "aggregate_profit": ("orders", "users"),
     "daily_growth": ("users", "events", "orders"),
     "aggregate_engagement": ("events", "users"),
 }
-# Sources whose partition may legitimately be absent (no signups on a day).
+# Sources whose partition may legitimately be absent (a day without signups).
 OPTIONAL = frozenset({"users"})
+
+
+def computed_at(inputs: CheckInputs, pipeline: str) -> datetime | None:
+    """When the model read its sources for the day: the start of its newest successful run,
+    else the write time of its partition."""
+    d = inputs.day
+    runs = [r for r in inputs.runs if r.covers(pipeline, d) and r.status == "succeeded"]
+    started = [r.started_at for r in runs if r.started_at is not None]
+    if started:
+        return max(started)
+    return inputs.lake.computed_at(pipeline, partition_key(pipeline, d))
 
 
 def source_freshness(inputs: CheckInputs, pipeline: str) -> Outcome:
     """Sources have `_SUCCESS` by the deadline, and nothing landed after the model read them."""
     d = inputs.day
     rerun = commands.run(d, [pipeline])
-    computed_at = inputs.lake.computed_at(pipeline, _key(pipeline, d))
-    problems: list[str] = []
+    read_at = computed_at(inputs, pipeline)
+    delayed: list[str] = []
+    late: list[str] = []
     figures: dict[str, object] = {
         "deadline": inputs.deadline.isoformat(),
-        "computed_at": computed_at.isoformat() if computed_at else None,
+        "computed_at": read_at.isoformat() if read_at else None,
     }
-    delayed = False
     for table in SOURCES[pipeline]:
         part = inputs.lake.source_partition(table, d)
         figures[table] = {
@@ -187,27 +207,27 @@ def source_freshness(inputs: CheckInputs, pipeline: str) -> Outcome:
             continue
         if part.landed_at is None:
             if inputs.as_of > inputs.deadline:
-                delayed = True
-                problems.append(f"sources/{table}/date={d} has no _SUCCESS marker and the "
-                                f"deadline {inputs.deadline.isoformat()} has passed")
+                what = "no _SUCCESS marker" if part.exists else "no partition"
+                delayed.append(f"sources/{table}/date={d} has {what} and the deadline "
+                               f"{inputs.deadline.isoformat()} has passed")
             continue
-        if computed_at is None:
+        if read_at is None:
             continue
-        if part.newest_file_at and part.newest_file_at > computed_at:
-            problems.append(f"a file in sources/{table}/date={d} landed at "
-                            f"{part.newest_file_at.isoformat()}, after {pipeline} read the "
-                            f"partition at {computed_at.isoformat()}")
-        elif part.max_loaded_at and part.max_loaded_at > computed_at:
-            problems.append(f"sources/{table}/date={d} has rows loaded at "
-                            f"{part.max_loaded_at.isoformat()}, after {pipeline} read the "
-                            f"partition at {computed_at.isoformat()}")
-    if not problems:
-        return ok(f"the sources of {pipeline} for {d} were complete and read after they "
+        if part.newest_file_at and part.newest_file_at > read_at:
+            late.append(f"a file in sources/{table}/date={d} landed at "
+                        f"{part.newest_file_at.isoformat()}, after {pipeline} read the "
+                        f"partition at {read_at.isoformat()}")
+        elif part.max_loaded_at and part.max_loaded_at > read_at:
+            late.append(f"sources/{table}/date={d} has rows loaded at "
+                        f"{part.max_loaded_at.isoformat()}, after {pipeline} read the "
+                        f"partition at {read_at.isoformat()}")
+    if not delayed and not late:
+        return ok(f"the sources of {pipeline} for {d} landed in time and were read after they "
                   "landed", **figures)
-    if delayed and len(problems) == sum("no _SUCCESS" in p for p in problems):
-        advice = (f"ask the source's owners when it lands; when its _SUCCESS marker appears, "
-                  f"run `{rerun}`")
-    else:
-        advice = f"the output is stale: re-run `{rerun}` to absorb the late data"
-    return fail("; ".join(problems) + f". {advice}.", **figures)
-
+    advice = []
+    if delayed:
+        advice.append("ask the source's owners when it lands; once its _SUCCESS marker is in, "
+                      f"run `{rerun}`")
+    if late:
+        advice.append(f"the output is stale: re-run `{rerun}` to absorb the late data")
+    return fail("; ".join(delayed + late) + ". " + "; ".join(advice) + ".", **figures)

@@ -37,14 +37,17 @@ CHECKS: tuple[Check, ...] = (
         Severity.ERROR, True, profit.reconciliation, ("unit_profit", "aggregate_profit"),
     ),
     Check(
-        "profit.pipeline_failure", ("aggregate_profit", "unit_profit", "daily_growth"),
+        "profit.pipeline_failure",
+        ("aggregate_profit", "unit_profit", "daily_growth", "aggregate_growth",
+         "aggregate_engagement"),
         "pipeline failures",
         "the day's run finished by the deadline; a failed run is classified as resource "
         "limit, outage or logic error",
         Severity.ERROR, True, profit.pipeline_failure,
     ),
     Check(
-        "profit.source_freshness", ("aggregate_profit", "unit_profit", "daily_growth"),
+        "profit.source_freshness",
+        ("aggregate_profit", "unit_profit", "daily_growth", "aggregate_engagement"),
         "source data delays",
         "the day's source partitions have _SUCCESS by the deadline and nothing landed after "
         "the model read them",

@@ -58,3 +58,11 @@ def ok(message: str, **figures: Any) -> Outcome:
 
 def fail(message: str, **figures: Any) -> Outcome:
     return Outcome(False, message, figures)
+
+
+def skipped(missing: str, partition: str | None = None) -> Outcome:
+    """Nothing to check: an input partition is missing. That is reported once, by
+    profit.pipeline_failure (no output by the deadline) and growth.completeness, not by every
+    check downstream of it."""
+    return Outcome(True, f"skipped: {missing} (see profit.pipeline_failure)",
+                   {"skipped": True, "missing": missing}, partition)

@@ -24,43 +24,33 @@ def deadline(steward: Steward, day: date) -> datetime:
                             tzinfo=steward.spec.team.tz)
 
 
-def current_versions() -> dict[str, str]:
+def current_versions(steward: Steward) -> dict[str, str]:
     """The logic_version each model would write now, from the canonical definitions."""
-    try:
-        from pipesteward.metrics import logic_versions  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    return dict(logic_versions())
+    from pipesteward.metrics.models import logic_versions
+
+    return logic_versions(steward.spec.reporting.timezone)
+
+
+def current_definitions(steward: Steward) -> dict[str, dict[str, str]]:
+    """The canonical definitions (and fingerprints) each model's current SQL calls."""
+    from pipesteward.metrics.models import ORDER, definitions_used
+
+    tz = steward.spec.reporting.timezone
+    return {m: definitions_used(m, tz) for m in ORDER}
 
 
 def run_records(steward: Steward, day: date) -> list[RunInfo]:
-    """The ops store's runs that covered the day, as the checks see them."""
-    try:
-        from pipesteward.store import runs as runs_store  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    records = runs_store.runs_covering(steward.store, day)
-    return [_run_info(r) for r in records]
+    """The ops store's runs whose range covered the day, as the checks see them."""
+    from pipesteward.store.runs import list_runs
 
-
-def _run_info(record: Any) -> RunInfo:
-    def get(name: str, default: Any = None) -> Any:
-        if isinstance(record, dict):
-            return record.get(name, default)
-        return getattr(record, name, default)
-
-    pipelines = get("pipelines") or ()
-    if isinstance(pipelines, str):
-        pipelines = tuple(p for p in pipelines.split(",") if p)
-    start, end = get("start"), get("end")
-    start = date.fromisoformat(start) if isinstance(start, str) else start
-    end = date.fromisoformat(end) if isinstance(end, str) else end
-    return RunInfo(
-        pipelines=tuple(pipelines), start=start, end=end,
-        status=str(get("status", "")).lower(),
-        started_at=get("started_at"), finished_at=get("finished_at"),
-        error=get("error"), id=get("id"),
-    )
+    return [
+        RunInfo(
+            pipelines=(r.pipeline,), start=r.start, end=r.end, status=r.status,
+            started_at=r.started_at, finished_at=r.finished_at, error=r.error_message,
+            id=r.id, error_kind=r.error_kind,
+        )
+        for r in list_runs(steward.store, day=day)
+    ]
 
 
 def export_verifications(steward: Steward, day: date) -> list[ExportVerification]:
@@ -77,7 +67,8 @@ def inputs_for(steward: Steward, day: date, as_of: datetime,
         deadline=deadline(steward, day),
         lake=Lake(steward.paths.lake),
         runs=tuple(run_records(steward, day) if runs is None else runs),
-        versions=current_versions(),
+        versions=current_versions(steward),
+        definitions=current_definitions(steward),
         verify_exports=lambda d: export_verifications(steward, d),
     )
 
