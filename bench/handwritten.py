@@ -8,6 +8,7 @@ independently of the project's model SQL, so that the two can check each other. 
 
 Choices where DESIGN leaves room (the same in `bench.pandas_impl`):
 - the reporting day of a timestamp is its UTC date (the example team's `reporting.timezone`);
+- a user or an order delivered more than once (same id) counts once, as its latest load;
 - daily outputs (aggregate_profit, daily_growth, aggregate_engagement) have one row for every
   day of the range, zero counts and sums when nothing happened, rates NULL when their base is
   0 or missing; unit_profit has rows only for users with a completed order that day;
@@ -43,19 +44,23 @@ def statements(lake: Path, start: dt.date, end: dt.date) -> list[str]:
     p = f"DATE '{start - dt.timedelta(days=1)}'"   # the day before: dod rates
     w = f"DATE '{start - dt.timedelta(days=29)}'"  # the engagement window's first day
     return [
+        # a user or order delivered more than once counts once: its latest load wins
         f"""CREATE TEMP TABLE q_users AS
-            SELECT user_id, CAST(signup_at AS DATE) AS signup_day
-            FROM {_src(lake, 'users')}
-            WHERE is_test = false AND date <= {e} AND CAST(signup_at AS DATE) <= {e}""",
+            SELECT user_id, signup_day FROM (
+                SELECT user_id, arg_max(CAST(signup_at AS DATE), loaded_at) AS signup_day,
+                       arg_max(is_test, loaded_at) AS is_test
+                FROM {_src(lake, 'users')} WHERE date <= {e} GROUP BY user_id)
+            WHERE is_test = false AND signup_day <= {e}""",
         f"""CREATE TEMP TABLE calendar AS
             SELECT CAST(d AS DATE) AS day FROM range({p}, {e} + 1, INTERVAL 1 DAY) t(d)""",
         f"""CREATE TEMP TABLE day_orders AS
             SELECT CAST(o.ordered_at AS DATE) AS day, o.user_id, o.revenue,
                    o.cost_of_goods + o.shipping_cost + o.payment_fee + o.refunded_amount AS cost
-            FROM {_src(lake, 'orders')} o
+            FROM (SELECT * FROM {_src(lake, 'orders')} WHERE date BETWEEN {p} AND {e}
+                  QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
+                 ) o
             JOIN q_users u ON u.user_id = o.user_id
-            WHERE o.date BETWEEN {p} AND {e} AND o.status = 'completed'
-              AND CAST(o.ordered_at AS DATE) BETWEEN {p} AND {e}""",
+            WHERE o.status = 'completed' AND CAST(o.ordered_at AS DATE) BETWEEN {p} AND {e}""",
         f"""CREATE TEMP TABLE active AS
             SELECT DISTINCT ev.user_id, CAST(ev.event_at AS DATE) AS day, ev.platform
             FROM {_src(lake, 'events')} ev

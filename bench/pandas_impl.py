@@ -42,12 +42,15 @@ def compute(lake: Path, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]
     window = start - dt.timedelta(days=29)
     s, e, p, w = (pd.Timestamp(x) for x in (start, end, prev, window))
 
-    users = _read(lake, "users", ["user_id", "signup_at", "is_test"], None, end)
+    users = _read(lake, "users", ["user_id", "signup_at", "is_test", "loaded_at"], None, end)
+    users = users.sort_values("loaded_at").drop_duplicates("user_id", keep="last")
     users = users[users["is_test"] == False]  # noqa: E712 (NULL is not qualifying)
     users["signup_day"] = users["signup_at"].dt.floor("D")
     users = users[users["signup_day"] <= e][["user_id", "signup_day"]]
 
-    orders = _read(lake, "orders", ["user_id", "ordered_at", "status", *MONEY], prev, end)
+    orders = _read(lake, "orders", ["order_id", "user_id", "ordered_at", "status", "loaded_at",
+                                    *MONEY], prev, end)
+    orders = orders.sort_values("loaded_at").drop_duplicates("order_id", keep="last")
     orders = orders[orders["status"] == "completed"]
     for c in MONEY:
         orders[c] = orders[c].astype("float64")
