@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pipesteward.oncall.escalation import Level
-from pipesteward.oncall.planner import Plan
-from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
-from pipesteward.oncall.responder import Response
-from pipesteward.oncall.rota import Rota, Segment
+if TYPE_CHECKING:  # annotations only: `oncall who` imports this module, keep it light
+    from pipesteward.oncall.escalation import Level
+    from pipesteward.oncall.planner import Plan
+    from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
+    from pipesteward.oncall.responder import Response
+    from pipesteward.oncall.rota import Rota, Segment
 
 
 def iso(at: datetime | None, rota: Rota | None = None) -> str | None:
