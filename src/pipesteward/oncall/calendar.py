@@ -7,6 +7,7 @@ date (July 4, not the observed July 3) for attribution to a shift and to a year.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,10 +24,10 @@ DEFAULT_WEIGHT = 1
 class Holiday:
     """One team holiday, with its weight and, if it has one, the observed day off."""
 
-    date: date
+    date: _dt.date
     name: str
     weight: int = DEFAULT_WEIGHT
-    observed: date | None = None
+    observed: _dt.date | None = None
 
 
 def package_year(country: str, subdivision: str | None, year: int) -> RawYear:

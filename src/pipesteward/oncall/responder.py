@@ -71,12 +71,13 @@ def respond(rota: Rota, pipeline, at: datetime, order: list[str]) -> Response:  
         first, second = pipeline.primary, pipeline.secondary
         role = "secondary of" if e == pipeline.secondary else "not an owner of"
         reasons.append(f"{e} is {role} {p}, so its primary {first} steps in")
-    if first != e and (out := rota.absence(first, at)) is None:
-        return Response(p, first, a, tuple(reasons))
     if first != e:
+        out = rota.absence(first, at)
+        if out is None:
+            return Response(p, first, a, tuple(reasons))
         reasons.append(f"{first} is unavailable {out.describe()}, so the other owner {second} "
                        "steps in")
-        if second != e and (out := rota.absence(second, at)) is None:
+        if second != e and rota.absence(second, at) is None:
             return Response(p, second, a, tuple(reasons))
     for candidate in after(order, e):
         if rota.absence(candidate, at) is None:

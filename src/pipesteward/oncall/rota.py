@@ -122,8 +122,8 @@ class Rota:
         out: list[Segment] = []
         for shift in self.rotation.shifts(start, end):
             cuts = {shift.start, shift.end}
-            for o in self.layers.overrides:
-                cuts |= {t for t in (o.start, o.end) if shift.start < t < shift.end}
+            for over in self.layers.overrides:
+                cuts |= {t for t in (over.start, over.end) if shift.start < t < shift.end}
             bounds = sorted(cuts)
             pieces: list[tuple[datetime, datetime, OverrideRecord | None]] = []
             for a, b in zip(bounds, bounds[1:], strict=False):
