@@ -39,6 +39,7 @@ def read_layers(database_url: str) -> Layers:
 
         store = Store(database_url)
         try:
+            store.upgrade()  # like every command that opens the store: tables exist after
             return OnCallStore(store).layers()
         finally:
             store.dispose()
