@@ -55,7 +55,7 @@ class Injection:
 INJECTIONS = {
     "late_orders": "extra orders for the day land two days late, after its _SUCCESS "
     "(profit.source_freshness); default: the last day",
-    "missing_day": "no users, orders or events partition for the day; default: the middle day",
+    "missing_day": "no orders or events partition for the day; default: the middle day",
     "duplicates": "1% of the day's orders and events delivered twice; default: the last day",
     "delayed_partition": "the day's orders and events have no _SUCCESS yet; default: the last "
     "day",
@@ -356,8 +356,8 @@ def _write_day(
 ) -> dict[str, int]:
     day = start + timedelta(days=i)
     if inject.get("missing_day") == day:
-        # The whole day is missing except its experiment assignments.
-        data.tables = {"experiment_assignments": data.tables["experiment_assignments"]}
+        # The day's activity is missing (its signups still land: users is cumulative).
+        data.tables = {k: v for k, v in data.tables.items() if k not in ("orders", "events")}
     epoch_us = int(np.datetime64(start.isoformat(), "us").astype(np.int64))
     landed = epoch_us + i * US_PER_DAY + LANDING_US
     rng = np.random.default_rng([seed, 2, i])

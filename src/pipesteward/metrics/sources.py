@@ -281,3 +281,21 @@ def plan_reads(
             rel = _plan_upstream(lake, upstream, start, end)
         plan.relations[upstream] = rel
     return plan
+
+
+# ---------------------------------------------------------------------------- readiness
+READ_BY_MODELS = ("users", "orders", "events")
+
+
+def missing_markers(lake: Path, day: date, tables: tuple[str, ...] = READ_BY_MODELS) -> list[str]:
+    """The source partitions of the day that have not landed (no `_SUCCESS` yet)."""
+    return [
+        f"{t}/date={day.isoformat()}" for t in tables
+        if not (partition_dir(lake, t, day) / "_SUCCESS").exists()
+    ]
+
+
+def first_source_day(lake: Path) -> date | None:
+    """The first day the lake has orders or events for."""
+    firsts = [days[0] for t in ("orders", "events") if (days := partition_days(lake, t))]
+    return min(firsts, default=None)

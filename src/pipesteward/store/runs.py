@@ -90,6 +90,16 @@ class Run:
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def pipelines(self) -> tuple[str, ...]:
+        return (self.pipeline,)
+
+    @property
+    def error(self) -> str | None:
+        if self.error_message is None:
+            return None
+        return f"{self.error_kind}: {self.error_message}" if self.error_kind else self.error_message
+
     def as_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, date | datetime) else v)
                 for k, v in self.__dict__.items()}
@@ -144,3 +154,8 @@ def list_runs(
         q = q.where(RunRecord.run_id == run_id)
     with store.transaction() as s:
         return [Run.of(r) for r in s.scalars(q)]
+
+
+def runs_covering(store: Store, day: date, pipeline: str | None = None) -> list[Run]:
+    """Every run whose range covers the day (newest first)."""
+    return list_runs(store, pipeline=pipeline, day=day, limit=10_000)

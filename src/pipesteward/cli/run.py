@@ -1,0 +1,169 @@
+"""`steward run`, `steward backfill` and `steward runs`: the models through Dagster, in-process."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.cli.data import parse_date
+from pipesteward.errors import RunFailed
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+    from pipesteward.orchestration.execute import RangeReport
+
+OnlyOpt = Annotated[
+    str | None,
+    typer.Option("--only", help="Run only these pipelines, comma-separated (nothing upstream)."),
+]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark (default: compute.engine in the spec)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("backfill")(backfill)
+    app.command("runs")(runs)
+
+
+@handle_errors
+def run(
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="The day, YYYY-MM-DD (default: yesterday in "
+                     "reporting.timezone)."),
+    ] = None,
+    only: OnlyOpt = None,
+    engine: EngineOpt = None,
+    spec: SpecOpt = Path("steward.yaml"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the pipelines for one day (and rebuild its month of aggregate_growth)."""
+    steward = load(spec)
+    # The edge reads the clock: the default day is yesterday in the reporting time zone.
+    d = parse_date("--date", day) if day else steward.reporting_yesterday(datetime.now(UTC))
+    execute(steward, d, d, only, engine, as_json)
+
+
+@handle_errors
+def backfill(
+    start: Annotated[str, typer.Option("--start", help="The first day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="The last day, YYYY-MM-DD.")],
+    only: OnlyOpt = None,
+    engine: EngineOpt = None,
+    spec: SpecOpt = Path("steward.yaml"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute a range of days: one set-based query per pipeline over the whole range."""
+    steward = load(spec)
+    execute(steward, parse_date("--start", start), parse_date("--end", end), only, engine,
+            as_json)
+
+
+def execute(steward: Steward, start: date, end: date, only: str | None, engine: str | None,
+            as_json: bool) -> None:
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    from pipesteward.orchestration.execute import select
+
+    names = select(only.split(",") if only else None)
+    with Progress(
+        SpinnerColumn(), "[progress.description]{task.description}", TimeElapsedColumn(),
+        console=out, disable=as_json, transient=True,
+    ) as progress:
+        overall = progress.add_task(f"{start}..{end}: {len(names)} pipelines", total=len(names))
+        current: dict[str, Any] = {}
+
+        def on_start(model: str, s: date, e: date) -> None:
+            current[model] = progress.add_task(f"{model} {s}..{e}", total=1)
+
+        def on_result(result: Any) -> None:
+            model = getattr(result, "model", "")
+            if model in current:
+                progress.update(current[model], completed=1)
+            progress.advance(overall)
+
+        report = steward.run_models(start, end, only=names, engine=engine,
+                                    on_start=on_start, on_result=on_result)
+    if as_json:
+        emit_json(report_json(report))
+    else:
+        out.print(summary(report))
+    if not report.ok:
+        raise RunFailed("\n".join(str(f) for f in report.failures))
+
+
+def report_json(report: RangeReport) -> dict[str, Any]:
+    models = [
+        {"pipeline": r.model, "partition": r.partition, "status": r.status, "rows": r.rows,
+         "partitions": r.partitions, "logic_version": r.logic_version,
+         "seconds": round(r.seconds, 3), "error_kind": None, "error": None}
+        for r in report.results
+    ] + [
+        {"pipeline": f.model, "partition": f.partition, "status": "failed", "rows": 0,
+         "partitions": 0, "logic_version": None, "seconds": None, "error_kind": f.kind,
+         "error": str(f)}
+        for f in report.failures
+    ]
+    return {"start": report.start, "end": report.end, "ok": report.ok, "pipelines": models,
+            "dagster_runs": report.dagster_runs}
+
+
+def summary(report: RangeReport) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    from pipesteward.metrics.models import ORDER
+
+    t = Table(title=f"pipelines {report.start}..{report.end}", title_justify="left",
+              box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("pipeline", "partition", "status", "rows", "parts", "time", "version"):
+        t.add_column(name, no_wrap=True, justify="right" if name in ("rows", "parts") else "left")
+    done = {r.model: r for r in report.results}
+    failed = {f.model: f for f in report.failures}
+    for name in ORDER:
+        if name in done:
+            r = done[name]
+            t.add_row(r.model, r.partition, "[green]ok[/]", f"{r.rows:,}", str(r.partitions),
+                      f"{r.seconds:.1f}s", r.logic_version[:8])
+        elif name in failed:
+            f = failed[name]
+            t.add_row(f.model, f.partition, f"[red]failed: {f.kind}[/]", "", "", "", "")
+    return t
+
+
+@handle_errors
+def runs(
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help="Only this pipeline.")]
+    = None,
+    day: Annotated[str | None, typer.Option("--date", help="Only runs covering this day.")]
+    = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 20,
+    spec: SpecOpt = Path("steward.yaml"),
+    as_json: JsonOpt = False,
+) -> None:
+    """List the recorded model runs, newest first."""
+    steward = load(spec)
+    records = steward.runs(pipeline=pipeline, day=parse_date("--date", day) if day else None,
+                           limit=limit)
+    if as_json:
+        emit_json({"runs": [r.as_dict() for r in records]})
+        return
+    out.print(table("runs", ["id", "pipeline", "partition", "status", "started", "finished",
+                             "rows", "error"],
+                    [(r.id, r.pipeline, r.partition, r.status,
+                      f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+                      f"{r.finished_at:%H:%M:%S}" if r.finished_at else "",
+                      r.rows, _short(r.error)) for r in records]))
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= width else text[: width - 1] + "…"

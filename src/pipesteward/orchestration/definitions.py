@@ -1,0 +1,287 @@
+"""The Dagster definitions, built from the spec: source assets, the five model assets, jobs,
+the daily schedule and the sensors.
+
+- The four sources are external assets (`sources/<table>`): Dagster does not produce them.
+- The models are assets partitioned by reporting day (aggregate_growth: by month, keys
+  `YYYY-MM`), in `reporting.timezone`, with the pipeline's primary and secondary owners' emails
+  as `owners`. A single-run backfill policy makes a range one run, so the model's SQL runs once,
+  set-based, over the whole range.
+- Retries: a resource limit or an outage is retried (twice, with backoff); bad source data
+  and logic errors are not (retrying cannot fix them).
+- `daily_models_schedule` fires at `schedule.run_at` in `team.timezone` for yesterday
+  (reporting day); it skips, naming what is missing, until the day's `_SUCCESS` markers are in.
+  `sources_landed` requests each recent day once its markers are in (a late source still
+  gets its run). `monthly_after_daily` rebuilds the month of each daily_growth partition.
+
+Every asset calls `Pipelines` (a resource), which calls the service facade; the SQL and the
+writes live in `pipesteward.metrics`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from pipesteward.metrics.models import MODELS, ORDER, definitions_used, logic_version
+from pipesteward.metrics.runner import ModelFailed, ModelResult, ModelRunner
+from pipesteward.metrics.sources import first_source_day, missing_markers
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+
+SOURCE_TABLES = ("users", "orders", "events", "experiment_assignments")
+ENGINE_TAG = "pipesteward/engine"
+DEFAULT_FIRST_DAY = date(2025, 1, 1)  # partitions start here when the lake is still empty
+RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+SENSOR_LOOKBACK_DAYS = 7
+# backfill_policy is a beta parameter of @asset; it is what makes a range one set-based run.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+
+@dataclass
+class Pipelines:
+    """What the assets call: runs a model over a range and reports to whoever listens."""
+
+    steward: Steward
+    engine: str | None = None
+    on_start: Callable[[str, date, date], None] | None = None
+    on_result: Callable[[ModelResult | ModelFailed], None] | None = None
+    results: list[ModelResult] = field(default_factory=list)
+    failures: list[ModelFailed] = field(default_factory=list)
+    _runners: dict[str, ModelRunner] = field(default_factory=dict)
+
+    def runner(self, engine: str | None) -> ModelRunner:
+        name = engine or self.engine or self.steward.spec.compute.engine
+        if name not in self._runners:
+            self._runners[name] = self.steward.model_runner(engine=name)
+        return self._runners[name]
+
+    def run(self, model: str, start: date, end: date, run_id: str,
+            engine: str | None = None) -> ModelResult:
+        if self.on_start:
+            self.on_start(model, start, end)
+        try:
+            result = self.runner(engine).run(model, start, end, run_id=run_id)
+        except ModelFailed as e:
+            self.failures.append(e)
+            if self.on_result:
+                self.on_result(e)
+            raise
+        self.results.append(result)
+        if self.on_result:
+            self.on_result(result)
+        return result
+
+    def close(self) -> None:
+        for r in self._runners.values():
+            r.close()
+        self._runners.clear()
+
+
+# ---------------------------------------------------------------------------- partitions
+def _month_end(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def partitions(steward: Steward, first_day: date | None = None) -> tuple[Any, Any]:
+    first = first_day or first_source_day(steward.paths.lake) or DEFAULT_FIRST_DAY
+    tz = steward.spec.reporting.timezone
+    daily = dg.DailyPartitionsDefinition(
+        start_date=first.isoformat(), timezone=tz, end_offset=1
+    )
+    monthly = dg.MonthlyPartitionsDefinition(
+        start_date=first.replace(day=1).strftime("%Y-%m"), fmt="%Y-%m", timezone=tz,
+        end_offset=1,
+    )
+    return daily, monthly
+
+
+def _range(context: AssetExecutionContext, grain: str) -> tuple[date, date]:
+    keys = context.partition_key_range
+    if grain == "month":
+        return date.fromisoformat(keys.start + "-01"), _month_end(
+            date.fromisoformat(keys.end + "-01")
+        )
+    return date.fromisoformat(keys.start), date.fromisoformat(keys.end)
+
+
+# ---------------------------------------------------------------------------- assets
+def _owners(steward: Steward, model: str) -> list[str]:
+    try:
+        p = steward.spec.pipeline(model)
+    except KeyError:
+        return []
+    team = steward.spec.team
+    return [team.engineer(p.primary).email, team.engineer(p.secondary).email]
+
+
+def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.AssetsDefinition:
+    m = MODELS[name]
+    tz = steward.spec.reporting.timezone
+    try:
+        pipeline = steward.spec.pipeline(name)
+        description, group = pipeline.name, pipeline.domain
+    except KeyError:
+        description, group = m.doc, "models"
+    deps = [dg.AssetKey(["sources", t]) for t in m.sources] + [dg.AssetKey(u) for u in m.upstream]
+
+    @dg.asset(
+        name=name,
+        description=f"{description}. {m.doc}",
+        group_name=group,
+        deps=deps,
+        partitions_def=monthly if m.grain == "month" else daily,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        retry_policy=RETRY,
+        owners=_owners(steward, name),
+        kinds={"duckdb", "parquet"},
+        metadata={
+            "logic_version": logic_version(name, tz),
+            "definitions": dg.MetadataValue.json(definitions_used(name, tz)),
+            "columns": ", ".join(m.columns),
+        },
+        required_resource_keys={"pipelines"},
+    )
+    def _asset(context) -> dg.MaterializeResult:  # type: ignore[no-untyped-def]  # Dagster reads the hint
+        start, end = _range(context, m.grain)
+        pipes: Pipelines = context.resources.pipelines
+        try:
+            result = pipes.run(name, start, end, context.run_id, context.run.tags.get(ENGINE_TAG))
+        except ModelFailed as e:
+            # Bad data and logic errors are not retried; resource limits and outages are.
+            if e.kind in ("source", "logic"):
+                raise dg.Failure(description=str(e), allow_retries=False) from e
+            raise
+        return dg.MaterializeResult(metadata={
+            "rows": result.rows,
+            "partitions": result.partitions,
+            "logic_version": result.logic_version,
+            "seconds": round(result.seconds, 3),
+        })
+
+    return _asset
+
+
+def source_specs(steward: Steward) -> list[dg.AssetSpec]:
+    lake = steward.paths.lake
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey(["sources", t]),
+            description=f"Source `{t}`: Hive-partitioned Parquet, complete when `_SUCCESS` "
+            "is in the partition.",
+            group_name="sources",
+            kinds={"parquet"},
+            metadata={"path": str(lake / "sources" / t)},
+        )
+        for t in SOURCE_TABLES
+    ]
+
+
+def model_assets(steward: Steward, first_day: date | None = None) -> list[dg.AssetsDefinition]:
+    daily, monthly = partitions(steward, first_day)
+    return [_model_asset(steward, n, daily, monthly) for n in ORDER]
+
+
+# ---------------------------------------------------------------------------- automation
+def _cron(hhmm: str) -> str:
+    hours, minutes = hhmm.split(":")
+    return f"{int(minutes)} {int(hours)} * * *"
+
+
+def _reporting_day_before(at: datetime, steward: Steward) -> date:
+    return at.astimezone(steward.spec.reporting.tz).date() - timedelta(days=1)
+
+
+def automation(steward: Steward, daily_job: Any, monthly_job: Any) -> tuple[list, list]:
+    lake = steward.paths.lake
+
+    @dg.schedule(
+        name="daily_models_schedule",
+        job=daily_job,
+        cron_schedule=_cron(steward.spec.schedule.run_at),
+        execution_timezone=steward.spec.team.timezone,
+        description="Yesterday's partitions, at schedule.run_at in the team's time zone.",
+    )
+    def daily_schedule(context: dg.ScheduleEvaluationContext) -> Any:
+        day = _reporting_day_before(context.scheduled_execution_time, steward)
+        missing = missing_markers(lake, day)
+        if missing:
+            return dg.SkipReason(f"waiting for _SUCCESS in {', '.join(missing)}")
+        return dg.RunRequest(run_key=f"daily:{day}", partition_key=day.isoformat())
+
+    @dg.sensor(
+        name="sources_landed",
+        job=daily_job,
+        minimum_interval_seconds=300,
+        description="Runs a day once its users, orders and events partitions have _SUCCESS.",
+    )
+    def sources_landed(context: dg.SensorEvaluationContext) -> Any:
+        today = datetime.now(steward.spec.reporting.tz).date()
+        done = date.fromisoformat(context.cursor) if context.cursor else None
+        first = max(done + timedelta(days=1) if done else date.min,
+                    today - timedelta(days=SENSOR_LOOKBACK_DAYS))
+        requests, last = [], done
+        day = first
+        while day < today:
+            if missing_markers(lake, day):
+                break  # days land in order; wait for this one
+            requests.append(dg.RunRequest(run_key=f"landed:{day}", partition_key=day.isoformat()))
+            last = day
+            day += timedelta(days=1)
+        if last and last != done:
+            context.update_cursor(last.isoformat())
+        return requests or dg.SkipReason("no new day with every _SUCCESS marker")
+
+    @dg.asset_sensor(
+        name="monthly_after_daily",
+        asset_key=dg.AssetKey("daily_growth"),
+        job=monthly_job,
+        description="Rebuilds aggregate_growth for the month of each new daily_growth partition.",
+    )
+    def monthly_after_daily(context: dg.SensorEvaluationContext, asset_event: Any) -> Any:
+        partition = asset_event.dagster_event.partition if asset_event.dagster_event else None
+        if not partition:
+            return dg.SkipReason("daily_growth materialised without a partition")
+        month = partition[:7]
+        return dg.RunRequest(run_key=f"{month}:{asset_event.storage_id}", partition_key=month)
+
+    return [daily_schedule], [sources_landed, monthly_after_daily]
+
+
+# ---------------------------------------------------------------------------- everything
+@dataclass
+class Built:
+    defs: dg.Definitions
+    assets: list[dg.AssetsDefinition]
+    sources: list[dg.AssetSpec]
+    pipelines: Pipelines
+
+
+def build(steward: Steward, pipelines: Pipelines | None = None,
+          first_day: date | None = None) -> Built:
+    pipes = pipelines or Pipelines(steward)
+    assets = model_assets(steward, first_day)
+    daily_keys = [n for n in ORDER if MODELS[n].grain == "day"]
+    daily_job = dg.define_asset_job(
+        "daily_models", selection=daily_keys, description="The four daily models for a day."
+    )
+    monthly_job = dg.define_asset_job(
+        "monthly_growth", selection=["aggregate_growth"],
+        description="aggregate_growth for a month (to date).",
+    )
+    schedules, sensors = automation(steward, daily_job, monthly_job)
+    sources = source_specs(steward)
+    defs = dg.Definitions(
+        assets=[*sources, *assets],
+        jobs=[daily_job, monthly_job],
+        schedules=schedules,
+        sensors=sensors,
+        resources={"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)},
+    )
+    return Built(defs, assets, sources, pipes)

@@ -1,0 +1,153 @@
+"""`steward run` and `steward backfill`: the model assets materialised in-process by Dagster.
+
+A range runs as (at most) two Dagster runs against the instance in DAGSTER_HOME: the daily
+models over the range's days, then aggregate_growth over its months. Each asset gets the whole
+range in one step (single-run backfill policy), so each model's SQL runs once over the range.
+The runs show in the Dagster UI like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+
+from pipesteward.errors import RunFailed, UserError
+from pipesteward.metrics.models import MODELS, ORDER
+from pipesteward.metrics.runner import ModelFailed, ModelResult
+from pipesteward.metrics.sources import first_source_day
+from pipesteward.orchestration.definitions import ENGINE_TAG, Pipelines, build
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+INSTANCE_YAML = """\
+# Written by pipesteward: SQLite storage under this folder (see docs/pipelines.md).
+telemetry:
+  enabled: false
+run_storage:
+  module: dagster._core.storage.runs
+  class: SqliteRunStorage
+  config:
+    base_dir: {home}/history
+event_log_storage:
+  module: pipesteward.orchestration.storage
+  class: KeptOpenSqliteEventLogStorage
+  config:
+    base_dir: {home}/history/runs
+schedule_storage:
+  module: dagster._core.storage.schedules
+  class: SqliteScheduleStorage
+  config:
+    base_dir: {home}/schedules
+"""
+
+
+@dataclass
+class RangeReport:
+    """What a run or backfill did, model by model (in run order)."""
+
+    start: date
+    end: date
+    results: list[ModelResult] = field(default_factory=list)
+    failures: list[ModelFailed] = field(default_factory=list)
+    dagster_runs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def instance(home: Path) -> dg.DagsterInstance:
+    """The Dagster instance under the storage root (SQLite run storage unless configured)."""
+    from dagster._core.instance.ref import InstanceRef
+
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_YAML.format(home=home.resolve().as_posix()), encoding="utf-8")
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+
+
+def select(only: Iterable[str] | None) -> list[str]:
+    """The models to run, in run order; `only` names pipelines (nothing upstream is added)."""
+    if not only:
+        return list(ORDER)
+    names = [n.strip() for n in only if n.strip()]
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        raise UserError(
+            f"--only: unknown pipeline {', '.join(repr(n) for n in unknown)}; "
+            f"the pipelines are {', '.join(ORDER)}"
+        )
+    return [n for n in ORDER if n in names]
+
+
+def run_range(
+    steward: Steward,
+    start: date,
+    end: date,
+    only: Iterable[str] | None = None,
+    engine: str | None = None,
+    on_start: Callable[[str, date, date], None] | None = None,
+    on_result: Callable[[ModelResult | ModelFailed], None] | None = None,
+) -> RangeReport:
+    """Materialise the selected models over [start, end]; failures are in the report."""
+    if end < start:
+        raise UserError(f"--end {end} is before --start {start}")
+    models = select(only)
+    pipes = Pipelines(steward, engine=engine, on_start=on_start, on_result=on_result)
+    first = min(filter(None, (first_source_day(steward.paths.lake), start)))
+    built = build(steward, pipes, first_day=first)
+    report = RangeReport(start, end)
+    inst = instance(steward.paths.dagster_home)
+    tags = {ENGINE_TAG: engine or steward.spec.compute.engine}
+    every = [*built.sources, *built.assets]
+    resources = {"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)}
+    try:
+        daily = [m for m in models if MODELS[m].grain == "day"]
+        if daily:
+            result = dg.materialize(
+                every, instance=inst, selection=daily, raise_on_error=False, run_config=QUIET,
+                resources=resources,
+                tags={**tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()},
+            )
+            report.dagster_runs.append(result.run_id)
+            _unexpected(result, pipes)
+        # The month is rebuilt from daily_growth: not after a failed daily_growth.
+        monthly_blocked = any(f.model == "daily_growth" for f in pipes.failures)
+        if "aggregate_growth" in models and not monthly_blocked:
+            result = dg.materialize(
+                every, instance=inst, selection=["aggregate_growth"], raise_on_error=False,
+                run_config=QUIET, resources=resources,
+                tags={**tags, RANGE_START: start.strftime("%Y-%m"),
+                      RANGE_END: end.strftime("%Y-%m")},
+            )
+            report.dagster_runs.append(result.run_id)
+            _unexpected(result, pipes)
+    finally:
+        pipes.close()
+    report.results, report.failures = pipes.results, pipes.failures
+    return report
+
+
+def _unexpected(result: Any, pipes: Pipelines) -> None:
+    """A Dagster failure that is not a model failure (e.g. a bad partition key)."""
+    if result.success:
+        return
+    failed_steps = [e for e in result.all_events if e.is_step_failure]
+    known = {f.model for f in pipes.failures}
+    for event in failed_steps:
+        if event.step_key not in known:
+            error = event.event_specific_data.error
+            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            raise RunFailed(f"{event.step_key}: the Dagster step failed: {message}")
+    if not failed_steps and not pipes.failures:
+        raise RunFailed(f"the Dagster run {result.run_id} failed before any model ran")
