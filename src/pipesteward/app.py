@@ -21,8 +21,12 @@ from pipesteward.spec import Spec, load_spec
 if TYPE_CHECKING:
     from pipesteward.checks.result import CheckResult
     from pipesteward.exports.service import ExportReport
+    from pipesteward.metrics.generator import Generated
+    from pipesteward.metrics.runner import ModelRunner
     from pipesteward.oncall.service import OnCallService
+    from pipesteward.orchestration.execute import RangeReport
     from pipesteward.store import Store
+    from pipesteward.store.runs import Run
 
 EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
 
@@ -159,6 +163,57 @@ class Steward:
         from pipesteward.incidents.records import resolve
 
         resolve(self.store, incident_id, by=by, at=at)
+
+    # ------------------------------------------------------------------ pipelines
+    def model_runner(self, engine: str | None = None) -> ModelRunner:
+        """Runs models over the lake with the spec's engine settings, recording each run."""
+        from datetime import UTC
+
+        from pipesteward.metrics.engines import EngineSettings
+        from pipesteward.metrics.runner import ModelRunner
+
+        c = self.spec.compute
+        settings = EngineSettings(memory_limit=c.memory_limit, threads=c.threads,
+                                  spill_dir=self.paths.root / "tmp" / "spill",
+                                  spark_master=c.spark_master)
+        return ModelRunner(self.paths.lake, clock=lambda: datetime.now(UTC),
+                           reporting_timezone=self.spec.reporting.timezone,
+                           engine=engine or c.engine, settings=settings, store=self.store)
+
+    def generate_data(self, start: date, days: int, users: int, seed: int = 0,
+                      inject: Collection[str] = (),
+                      progress: Callable[[int, int], None] | None = None) -> Generated:
+        """Write generated sources into the lake (replacing its sources)."""
+        from pipesteward.metrics.generator import generate, parse_injection
+
+        return generate(self.paths.lake, start, days, users, seed,
+                        [parse_injection(k) for k in inject], progress)
+
+    def run_models(self, start: date, end: date, only: Collection[str] | None = None,
+                   engine: str | None = None, **callbacks: Any) -> RangeReport:
+        """Materialise the models over [start, end] through Dagster, in this process."""
+        from pipesteward.orchestration.execute import run_range
+
+        return run_range(self, start, end, only=only, engine=engine, **callbacks)
+
+    def logic_versions(self) -> dict[str, str]:
+        """The logic_version each model writes now (its SQL and canonical definitions)."""
+        from pipesteward.metrics.models import logic_versions
+
+        return logic_versions(self.spec.reporting.timezone)
+
+    def runs(self, **filters: Any) -> list[Run]:
+        """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""
+        from pipesteward.store.runs import list_runs
+
+        return list_runs(self.store, **filters)
+
+    def read_model(self, model: str, key: str) -> Any:
+        """One model partition (`YYYY-MM-DD`, aggregate_growth `YYYY-MM`) as a pyarrow Table,
+        or None when it has not been written."""
+        from pipesteward.metrics.lake import read_partition
+
+        return read_partition(self.paths.lake, model, key)
 
     # ------------------------------------------------------------------ on call
     @cached_property
