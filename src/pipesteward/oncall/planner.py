@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from pipesteward.errors import UserError
 from pipesteward.oncall.records import SwapRecord
 from pipesteward.oncall.rota import Rota
 
@@ -146,4 +147,5 @@ def _partner(rota: Rota, k: int, engineer: str, taken: set[int]) -> int:
             continue
         if not rota.holidays_of(s.start, s.end):
             return j
-    raise ValueError(f"{engineer} has no free non-holiday shift after {rota.rotation.week(k)}")
+    raise UserError(f"{engineer} has no free non-holiday shift within {PARTNER_HORIZON_SHIFTS} "
+                    f"shifts after the week of {rota.rotation.week(k)}; record a swap by hand")
