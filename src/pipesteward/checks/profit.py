@@ -27,7 +27,31 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     if missing:
         return skipped(f"no {' or '.join(missing)} output for {d}")
     assert units is not None and agg is not None
-    return reconcile(units, agg, d)
+    outcome = reconcile(units, agg, d)
+    if not outcome.passed:
+        return outcome
+    # Duplicated rows inflate both sides alike, so they reconcile: look for them directly.
+    rows, distinct = inputs.lake.duplicate_keys("orders", d, "order_id")
+    users = [u.get("user_id") for u in units]
+    twice = len(users) - len(set(users))
+    figures = dict(outcome.figures, source_orders={"rows": rows, "distinct_order_ids": distinct},
+                   unit_profit_users_counted_twice=twice)
+    if rows != distinct:
+        return fail(
+            f"sources/orders/date={d} holds {rows - distinct} duplicated order rows (the same "
+            f"order_id delivered twice), counted in both unit_profit and aggregate_profit. The "
+            f"loader's owners re-deliver the partition without duplicates; then "
+            f"`{commands.run(d, ['unit_profit', 'aggregate_profit'])}`.",
+            **figures,
+        )
+    if twice:
+        return fail(
+            f"unit_profit has {twice} users on more than one row on {d} (a duplicated users "
+            f"row doubles their orders in the join); re-deliver the users source without "
+            f"duplicates, then `{commands.run(d, ['unit_profit', 'aggregate_profit'])}`.",
+            **figures,
+        )
+    return Outcome(True, outcome.message, figures)
 
 
 def reconcile(units: list[dict], agg: list[dict], d: date) -> Outcome:
@@ -129,6 +153,10 @@ def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
     past_deadline = inputs.as_of > inputs.deadline
     if run is not None and run.status == "failed":
         kind = classify(run.error, run.error_kind)
+        if kind == "source_data" and not past_deadline and _waiting(inputs, pipeline):
+            # Refused because a source has not landed yet: the sensor re-runs it when it does.
+            return ok(f"the run of {pipeline} for {d} waits for its sources; not due before "
+                      f"{inputs.deadline.isoformat()}", waiting=True, **figures)
         first_line = (run.error or "no error recorded").strip().splitlines()[0][:300]
         figures.update(classification=kind, error=first_line)
         return fail(f"the run of {pipeline} for {d} failed ({kind.replace('_', ' ')}: "
@@ -158,6 +186,15 @@ def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
         f"passed (not finished by the deadline); check that the schedule and its sensor are "
         f"running, then `{rerun}`.",
         **figures,
+    )
+
+
+def _waiting(inputs: CheckInputs, pipeline: str) -> bool:
+    """Some source partition of the day has not landed (no `_SUCCESS`) yet."""
+    return any(
+        inputs.lake.source_partition(t, inputs.day).landed_at is None
+        and (t not in OPTIONAL or inputs.lake.source_partition(t, inputs.day).exists)
+        for t in SOURCES.get(pipeline, ())
     )
 
 
