@@ -35,3 +35,9 @@ def demo(
 
     who(None, None, spec_path, False)  # who is on call now, and who responds for each pipeline
     out.print(f"ops store: {steward.store.url} (revision {steward.store.revision()})")
+    from datetime import UTC, datetime
+
+    from pipesteward.cli.run import demo_pipelines
+
+    # A few months of generated sources ending yesterday, backfilled through Dagster.
+    demo_pipelines(steward, datetime.now(UTC).date())

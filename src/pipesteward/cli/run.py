@@ -123,7 +123,7 @@ def summary(report: RangeReport) -> Any:
 
     t = Table(title=f"pipelines {report.start}..{report.end}", title_justify="left",
               box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("pipeline", "partition", "status", "rows", "parts", "time", "version"):
+    for name in ("pipeline", "partition", "status", "rows", "parts", "time"):
         t.add_column(name, no_wrap=True, justify="right" if name in ("rows", "parts") else "left")
     done = {r.model: r for r in report.results}
     failed = {f.model: f for f in report.failures}
@@ -131,10 +131,10 @@ def summary(report: RangeReport) -> Any:
         if name in done:
             r = done[name]
             t.add_row(r.model, r.partition, "[green]ok[/]", f"{r.rows:,}", str(r.partitions),
-                      f"{r.seconds:.1f}s", r.logic_version[:8])
+                      f"{r.seconds:.1f}s")
         elif name in failed:
             f = failed[name]
-            t.add_row(f.model, f.partition, f"[red]failed: {f.kind}[/]", "", "", "", "")
+            t.add_row(f.model, f.partition, f"[red]{f.kind}[/]", "", "", "")
     return t
 
 
@@ -167,3 +167,62 @@ def _short(text: str | None, width: int = 60) -> str:
     if not text:
         return ""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------------------- demo step
+DEMO_DAYS, DEMO_USERS, DEMO_SEED = 120, 20_000, 7
+
+
+def demo_pipelines(steward: Steward, today: date) -> None:
+    """Generate a few months of lake ending yesterday, backfill it, show investor metrics."""
+    from datetime import timedelta
+
+    last = today - timedelta(days=1)
+    first = last - timedelta(days=DEMO_DAYS - 1)
+    out.print(f"[bold]generating {DEMO_DAYS} days of sources ({first}..{last}), "
+              f"{DEMO_USERS:,} users[/]")
+    generated = steward.generate_data(first, DEMO_DAYS, DEMO_USERS, DEMO_SEED)
+    out.print(", ".join(f"{n:,} {t}" for t, n in generated.rows.items()))
+    out.print(f"[bold]backfilling {first}..{last} through Dagster[/]")
+    execute(steward, first, last, None, None, False)
+    out.print(investor_metrics(steward, last))
+
+
+def investor_metrics(steward: Steward, day: date) -> Any:
+    """The latest investor figures: the day's profit and engagement, the month's growth."""
+    from rich import box
+    from rich.table import Table
+
+    def row(model: str, key: str) -> dict[str, Any]:
+        t = steward.read_model(model, key)
+        return t.to_pylist()[0] if t is not None and t.num_rows else {}
+
+    profit = row("aggregate_profit", day.isoformat())
+    engagement = row("aggregate_engagement", day.isoformat())
+    growth = row("aggregate_growth", day.strftime("%Y-%m"))
+
+    def pct(x: Any) -> str:
+        return "n/a" if x is None else f"{x:+.1%}"
+
+    t = Table(title=f"investor metrics, {day} (month {day:%Y-%m} to date)",
+              title_justify="left", box=box.SIMPLE_HEAD, show_header=True)
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    for name, value in (
+        ("revenue (day)", f"{profit.get('revenue', 0):,}"),
+        ("profit (day)", f"{profit.get('profit', 0):,}"),
+        ("margin (day)", "n/a" if profit.get("margin") is None else f"{profit['margin']:.1%}"),
+        ("DAU / WAU / MAU", f"{engagement.get('dau', 0):,} / {engagement.get('wau', 0):,} / "
+                            f"{engagement.get('mau', 0):,}"),
+        ("stickiness", "n/a" if engagement.get("stickiness") is None
+         else f"{engagement['stickiness']:.1%}"),
+        ("new users (month)", f"{growth.get('new_users', 0):,} ({pct(growth.get('new_users_mom'))}"
+                              " MoM)"),
+        ("total users", f"{growth.get('total_users', 0):,} ({pct(growth.get('total_users_mom'))}"
+                        " MoM)"),
+        ("avg DAU (month)", f"{growth.get('avg_dau', 0) or 0:,.0f} "
+                            f"({pct(growth.get('avg_dau_mom'))} MoM)"),
+        ("revenue (month)", f"{growth.get('revenue', 0):,} ({pct(growth.get('revenue_mom'))} MoM)"),
+    ):
+        t.add_row(name, value)
+    return t
