@@ -134,11 +134,13 @@ class Steward:
         return at.astimezone(self.spec.reporting.tz).date() - timedelta(days=1)
 
     def check(self, day: date, *, as_of: datetime, record: bool = True,
-              pipelines: Collection[str] | None = None) -> list[CheckResult]:
+              pipelines: Collection[str] | None = None,
+              check_ids: Collection[str] | None = None) -> list[CheckResult]:
         """Run the runbook checks for a day (and its month); record results and incidents."""
         from pipesteward.checks.service import check_day
 
-        return check_day(self, day, as_of=as_of, record=record, pipelines=pipelines)
+        return check_day(self, day, as_of=as_of, record=record, pipelines=pipelines,
+                         check_ids=check_ids)
 
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
                results: list[CheckResult] | None = None) -> ExportReport:

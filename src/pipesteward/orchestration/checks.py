@@ -1,0 +1,95 @@
+"""The runbook checks as Dagster asset checks, so the Dagster UI shows them beside the assets.
+
+One multi-asset check per pipeline wraps the registry (`pipesteward.checks.registry`): each of
+its checks is an `AssetCheckSpec` on the pipeline's asset, named after the check id, with the
+registry's severity, and `blocking` where the registry says so on an investor pipeline (a
+failed blocking ERROR check stops the assets downstream in the same run). The work goes through
+the service facade (`Steward.check`), so results are recorded and incidents opened exactly as
+`steward check` does; this edge reads the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+
+from pipesteward.checks.registry import CHECKS
+from pipesteward.checks.result import CheckResult, Severity
+
+if TYPE_CHECKING:
+    from pipesteward.app import Steward
+
+SEVERITY = {Severity.ERROR: dg.AssetCheckSeverity.ERROR, Severity.WARN: dg.AssetCheckSeverity.WARN}
+
+
+def check_name(check_id: str) -> str:
+    """`profit.reconciliation` -> `profit__reconciliation` (Dagster names are identifiers)."""
+    return check_id.replace(".", "__")
+
+
+def _checked_day(steward: Steward, tags: dict[str, str]) -> date:
+    """The day a run's checks look at: its (last) partition; for a month partition, the
+    month's newest daily_growth day (month to date); without a partition, yesterday."""
+    key = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
+    if not key:
+        return steward.reporting_yesterday(datetime.now(UTC))
+    if len(key) == 7:  # YYYY-MM
+        year, month = (int(x) for x in key.split("-"))
+        folder = steward.paths.lake / "models" / "daily_growth"
+        days = sorted(p.name[5:] for p in folder.glob(f"date={key}-*"))
+        return date.fromisoformat(days[-1]) if days else date(
+            year, month, calendar.monthrange(year, month)[1])
+    return date.fromisoformat(key)
+
+
+def specs_for(steward: Steward, pipeline: str) -> list[dg.AssetCheckSpec]:
+    investor = steward.spec.pipeline(pipeline).audience == "investors"
+    return [
+        dg.AssetCheckSpec(
+            check_name(c.id), asset=dg.AssetKey(pipeline),
+            description=f"{c.runbook_issue}: {c.verifies}",
+            blocking=c.blocking and investor,
+            metadata={"check_id": c.id, "severity": c.severity.value,
+                      "runbook_issue": c.runbook_issue},
+        )
+        for c in CHECKS if pipeline in c.pipelines
+    ]
+
+
+def _result(r: CheckResult) -> dg.AssetCheckResult:
+    import json
+
+    return dg.AssetCheckResult(
+        passed=r.passed, asset_key=dg.AssetKey(r.pipeline), check_name=check_name(r.id),
+        severity=SEVERITY[r.severity], description=r.message,
+        metadata={"partition": r.partition, "message": r.message,
+                  "figures": dg.MetadataValue.json(json.loads(json.dumps(r.figures,
+                                                                         default=str)))},
+    )
+
+
+def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(name=f"{pipeline}_runbook_checks", specs=specs_for(steward, pipeline),
+                          can_subset=True)
+    def _checks(context) -> Iterator[dg.AssetCheckResult]:  # type: ignore[no-untyped-def]  # Dagster reads the hint
+        day = _checked_day(steward, dict(context.run.tags))
+        wanted = {k.name for k in context.selected_asset_check_keys}
+        ids = {c.id for c in CHECKS if check_name(c.id) in wanted}
+        results = steward.check(day, as_of=datetime.now(UTC), pipelines=[pipeline],
+                                check_ids=ids)
+        for r in results:
+            yield _result(r)
+
+    return _checks
+
+
+def asset_checks(steward: Steward) -> list[Any]:
+    """Every pipeline's runbook checks, for `Definitions(asset_checks=...)`."""
+    ids = {p.id for p in steward.spec.pipelines}
+    return [_pipeline_checks(steward, p) for p in sorted({p for c in CHECKS for p in c.pipelines})
+            if p in ids]
+
