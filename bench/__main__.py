@@ -56,6 +56,7 @@ class Step:
     cmd: list[str]
     seconds: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)  # bytes
+    cpu: list[float] = field(default_factory=list)  # user + system seconds
     status: str = "ok"  # ok | timeout | memory | failed | skipped
     note: str = ""
     limit: float = 0.0
@@ -63,6 +64,10 @@ class Step:
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
     @property
     def peak(self) -> int | None:
@@ -137,6 +142,10 @@ def measure(step: Step, *, timeout: float, max_rss: int | None = None,
     step.seconds.append(wall)
     if m:
         step.rss.append(int(m.group(1)) * 1024)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", report)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", report)
+    if user and system:
+        step.cpu.append(float(user.group(1)) + float(system.group(1)))
     return True
 
 
@@ -262,16 +271,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--users", type=int, default=1_000_000)
-    ap.add_argument("--days", type=int, default=90)
+    ap.add_argument("--days", type=int, default=32,
+                    help="days of the main lake (1,000,000 users x 32 days: ~50 M events)")
     ap.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2025, 1, 1))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=3, help="runs per step (median reported)")
     ap.add_argument("--small", action="store_true",
-                    help="a quick preset: 20,000 users, 30 days, history 30/90/365 at 5,000 users")
+                    help="a quick preset: 20,000 users x 30 days, history at 5,000 users")
     ap.add_argument("--history", default="30,90,365",
                     help="days of history for the daily-run step ('' to skip)")
-    ap.add_argument("--history-users", type=int, default=None,
-                    help="users of the history lake (default: --users)")
+    ap.add_argument("--history-users", type=int, default=100_000,
+                    help="users of the history lake (365 days of it: ~50 M events)")
     ap.add_argument("--timeout", type=float, default=1800, help="bound of each run (s)")
     ap.add_argument("--pandas-timeout", type=float, default=900)
     ap.add_argument("--pandas-max-rss", type=float, default=10.0,
@@ -284,8 +294,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="reuse the generated lake of a previous run with the same sizes")
     a = ap.parse_args(argv)
     if a.small:
-        a.users, a.days, a.history_users = 20_000, 30, a.history_users or 5_000
-    a.history_users = a.history_users or a.users
+        a.users, a.days, a.history_users = 20_000, 30, 5_000
     a.history_days = [int(x) for x in a.history.split(",") if x.strip()]
     a.skip = {x.strip() for x in a.skip.split(",") if x.strip()}
     a.argv = argv if argv is not None else sys.argv[1:]
@@ -339,12 +348,17 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     steps: list[Step] = []
     started = time.time()
+    a.load_before = os.getloadavg()[0]
 
     gen_help = steward_has("data", "generate")
     backfill_help = steward_has("backfill")
     run_help = steward_has("run")
     check_help = steward_has("check")
-    spark = bool(backfill_help and "--engine" in backfill_help) and "spark" not in a.skip
+    import importlib.util
+
+    has_pyspark = importlib.util.find_spec("pyspark") is not None
+    spark = (bool(backfill_help and "--engine" in backfill_help) and has_pyspark
+             and "spark" not in a.skip)
     if not gen_help:
         console.print("[yellow]`steward data generate` is missing: using bench.minigen[/]")
 
@@ -381,7 +395,10 @@ def main(argv: list[str] | None = None) -> None:
     if spark:
         repeat(spk, a.repeat, timeout=a.timeout, before=clean_models, slow=60)
     else:
-        spk.status, spk.note = "skipped", "no `--engine spark` in `steward backfill` yet"
+        spk.status = "skipped"
+        spk.note = ("skipped (--skip spark)" if "spark" in a.skip
+                    else "pyspark is not installed" if not has_pyspark
+                    else "no `--engine spark` in `steward backfill` yet")
     if "pandas" not in a.skip:
         repeat(pand, a.repeat, timeout=a.pandas_timeout, max_rss=int(a.pandas_max_rss * GIB),
                slow=60)
@@ -529,13 +546,18 @@ def verdicts(a, hand: Step, ours: Step, pand: Step, history: list[Step], check: 
 
 def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, elapsed) -> None:
     t = Table(title="pipesteward bench (medians)", title_justify="left")
-    cols = ["step", "size", "runs", "median s", "vs hand SQL", "peak RSS", "note"]
+    cols = ["step", "size", "runs", "median s", "vs hand SQL", "CPU s", "CPU vs hand",
+            "peak RSS", "note"]
     for c in cols:
         t.add_column(c)
     rows = []
     for s in steps:
         vs = ratio(s, hand) if s in (ours, pand, spk) else ""
-        row = [s.name, s.size, str(len(s.seconds)), s.shown(), vs, fmt_bytes(s.peak), s.note]
+        cpu = "" if s.cpu_median is None else f"{s.cpu_median:.1f}"
+        cpu_vs = (f"{s.cpu_median / hand.cpu_median:.2f}x" if s in (ours, pand, spk)
+                  and s.cpu_median and hand.cpu_median else "")
+        row = [s.name, s.size, str(len(s.seconds)), s.shown(), vs, cpu, cpu_vs,
+               fmt_bytes(s.peak), s.note]
         rows.append(row)
         t.add_row(*row)
     Console(width=200).print(t)
@@ -549,6 +571,7 @@ def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, e
     if a.no_write:
         return
     m = machine()
+    m["load average (1 min) at start / end"] = f"{a.load_before:.1f} / {os.getloadavg()[0]:.1f}"
     lines = [
         "# Benchmarks",
         "",
