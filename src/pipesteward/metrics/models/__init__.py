@@ -103,17 +103,23 @@ def _tree(name: str):  # type: ignore[no-untyped-def]
     return sqlglot.parse_one(_sql_text(name), read=DIALECT)
 
 
-def definitions_used(name: str, reporting_timezone: str = "UTC") -> dict[str, str]:
-    """The canonical definitions a model's SQL calls, with their fingerprints."""
+@cache
+def _definitions_used(name: str, reporting_timezone: str) -> tuple[tuple[str, str], ...]:
     from sqlglot import exp
 
     defs = canonical(reporting_timezone)
     called = {
         f.name.lower() for f in _tree(name).find_all(exp.Anonymous) if f.name.lower() in defs
     }
-    return {n: defs[n].fingerprint for n in sorted(called)}
+    return tuple((n, defs[n].fingerprint) for n in sorted(called))
 
 
+def definitions_used(name: str, reporting_timezone: str = "UTC") -> dict[str, str]:
+    """The canonical definitions a model's SQL calls, with their fingerprints."""
+    return dict(_definitions_used(name, reporting_timezone))
+
+
+@cache
 def logic_version(name: str, reporting_timezone: str = "UTC") -> str:
     """The model's version: its normalised SQL, the definitions it uses, its upstream models."""
     parts = [normalise(_sql_text(name))]

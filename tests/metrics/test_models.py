@@ -1,0 +1,129 @@
+"""Each model against an independent pandas computation, row for row and column for column."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pytest
+
+from pipesteward.metrics.lake import read_partition, read_range
+from pipesteward.metrics.models import MODELS, ORDER, logic_version
+from tests.metrics.lakes import END, NO_ORDERS_DAY, START
+from tests.metrics.reference import Reference
+
+
+def rows_of(lake: Path, model: str) -> list[dict]:
+    if model == "aggregate_growth":
+        import pyarrow as pa
+
+        tables = [read_partition(lake, model, k) for k in ("2025-01", "2025-02", "2025-03")]
+        return pa.concat_tables(tables).to_pylist()
+    return read_range(lake, model, START, END).to_pylist()
+
+
+def assert_same_rows(ours: list[dict], theirs: list[dict], model: str) -> None:
+    assert len(ours) == len(theirs), f"{model}: {len(ours)} rows, reference {len(theirs)}"
+    version = logic_version(model)
+    for mine, ref in zip(ours, theirs, strict=True):
+        assert mine.pop("logic_version") == version
+        assert list(mine) == [c for c in MODELS[model].columns if c != "logic_version"]
+        assert set(mine) == set(ref), model
+        for col, value in mine.items():
+            expected = ref[col]
+            if isinstance(value, float) or isinstance(expected, float):
+                assert value is not None and expected is not None, (model, mine, col)
+                assert math.isfinite(value)
+                assert value == pytest.approx(expected, rel=1e-12, abs=1e-12), (model, col, mine)
+            else:
+                assert value == expected, (model, col, mine, ref)
+                if isinstance(expected, Decimal):
+                    assert value.as_tuple().exponent == -2  # DECIMAL(18,2)
+
+
+@pytest.mark.parametrize("model", ORDER)
+def test_model_matches_the_independent_computation(
+    built_lake: Path, reference: Reference, model: str
+) -> None:
+    assert_same_rows(rows_of(built_lake, model), getattr(reference, model)(START, END), model)
+
+
+@pytest.mark.parametrize("model", ORDER)
+def test_rates_are_null_never_nan_or_infinite(built_lake: Path, model: str) -> None:
+    for path in sorted((built_lake / "models" / model).rglob("*.parquet")):
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        for name in table.column_names:
+            col = table.column(name)
+            if col.type in ("double", "float") or str(col.type) == "double":
+                assert not pc.any(pc.is_nan(col)).as_py(), (path, name)
+                assert not pc.any(pc.is_inf(col)).as_py(), (path, name)
+
+
+def row(lake: Path, model: str, key: str) -> dict:
+    table = read_partition(lake, model, key)
+    assert table is not None and table.num_rows == 1, (model, key)
+    return table.to_pylist()[0]
+
+
+def test_first_day_has_no_day_over_day_base_for_activity(built_lake: Path) -> None:
+    first = row(built_lake, "daily_growth", START.isoformat())
+    assert first["active_users_dod"] is None and first["revenue_dod"] is None
+    assert first["active_users"] > 0
+
+
+def test_month_ends_close_their_months(built_lake: Path) -> None:
+    assert row(built_lake, "aggregate_growth", "2025-01")["complete"] is False  # from the 25th
+    feb = row(built_lake, "aggregate_growth", "2025-02")
+    assert (feb["days"], feb["complete"]) == (28, True)
+    assert feb["total_users"] == row(built_lake, "daily_growth", "2025-02-28")["total_users"]
+    march = row(built_lake, "aggregate_growth", "2025-03")
+    assert (march["days"], march["complete"], march["revenue_yoy"]) == (5, False, None)
+
+
+def test_a_day_with_no_orders(built_lake: Path) -> None:
+    day = NO_ORDERS_DAY.isoformat()
+    profit = row(built_lake, "aggregate_profit", day)
+    assert (profit["orders"], profit["revenue"], profit["margin"]) == (0, Decimal("0.00"), None)
+    assert read_partition(built_lake, "unit_profit", day).num_rows == 0  # written, empty
+    after = row(built_lake, "daily_growth", (NO_ORDERS_DAY + timedelta(days=1)).isoformat())
+    assert after["revenue_dod"] is None  # its base is 0
+
+
+def test_a_user_active_on_three_platforms_counts_once_in_each(
+    built_lake: Path, reference: Reference
+) -> None:
+    a = reference.active
+    per_user_day = a.groupby(["day", "user_id"]).platform.nunique()
+    three = per_user_day[per_user_day == 3]
+    assert len(three) > 0, "the generator should produce users on three platforms"
+    day = three.index[0][0]
+    eng = row(built_lake, "aggregate_engagement", day.isoformat())
+    assert max(eng["dau_web"], eng["dau_ios"], eng["dau_android"]) <= eng["dau"]
+    assert eng["dau"] < eng["dau_web"] + eng["dau_ios"] + eng["dau_android"]
+    assert eng["dau_new"] + eng["dau_returning"] == eng["dau"]
+
+
+def test_a_refund_larger_than_revenue_makes_a_loss(built_lake: Path, reference: Reference) -> None:
+    o = reference.orders
+    big = o[[r > v for r, v in zip(o.refunded_amount, o.revenue, strict=True)]]
+    assert len(big) > 0, "the generator should produce refunds above revenue"
+    order = big.iloc[0]
+    units = read_partition(built_lake, "unit_profit", order.day.isoformat()).to_pylist()
+    mine = next(u for u in units if u["user_id"] == order.user_id)
+    same = o[(o.day == order.day) & (o.user_id == order.user_id)]
+    assert mine["profit"] == sum(same.profit, Decimal("0.00"))
+    if len(same) == 1:
+        assert mine["profit"] < 0
+
+
+def test_unit_profit_reconciles_with_aggregate_profit(built_lake: Path) -> None:
+    for day in (START, date(2025, 2, 28), END):
+        units = read_partition(built_lake, "unit_profit", day.isoformat()).to_pylist()
+        agg = row(built_lake, "aggregate_profit", day.isoformat())
+        assert sum(u["orders"] for u in units) == agg["orders"]
+        assert sum((u["profit"] for u in units), Decimal("0.00")) == agg["profit"]
