@@ -65,3 +65,12 @@ def test_asset_checks_pass_on_a_clean_lake_and_fail_on_a_broken_one(team: Stewar
     assert "steward run --date 2026-03-02" in evaluation.description
     # the same results went to the ops store: the incident is open
     assert {i["check"] for i in team.incidents("open")} == {"profit.reconciliation"}
+
+
+def test_the_project_definitions_carry_the_checks(team: Steward) -> None:
+    from pipesteward.orchestration.definitions import build
+
+    defs = build(team).defs
+    keys = {(k.asset_key.to_user_string(), k.name)
+            for k in defs.resolve_asset_graph().asset_check_keys}
+    assert ("aggregate_profit", "profit__reconciliation") in keys and len(keys) == 20

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
-from pipesteward.errors import UserError
+from pipesteward.errors import RunFailed, UserError
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -148,3 +148,29 @@ def incidents_resolve(
     """Resolve an incident by hand (a check that passes again resolves its own)."""
     load(spec).resolve_incident(incident_id, by=by, at=_instant(at))
     out.print(f"incident {incident_id} resolved")
+
+
+def check_and_export(steward: Steward, day: date, at: datetime, quiet: bool = False) -> None:
+    """After a day's run: its checks, then its investor export (refused, exit 1, when a
+    blocking check fails). Used by `steward run` and `steward demo`."""
+    from pipesteward.exports.service import ExportRefused
+
+    try:
+        report = steward.export(day, at=at)
+    except ExportRefused:
+        if not quiet:
+            print_results(steward.check(day, as_of=at, record=False))
+        raise
+    if quiet:
+        return
+    failed = [r for r in report.checks if not r.passed]
+    out.print(f"checks of {day}: {len(report.checks) - len(failed)} passed, "
+              f"{len(failed)} failed" + (f" ({', '.join(sorted({r.id for r in failed}))})"
+                                         if failed else ""))
+    out.print(table(
+        f"exported {day}", ["target", "grain", "period", "rows", "checksum", "status"],
+        [(d.target, d.grain, d.period, d.rows, d.checksum[:12], d.status)
+         for d in report.deliveries],
+    ))
+    if any(r.failed_error for r in failed):
+        raise RunFailed(f"an ERROR check of {day} failed; see `steward check --date {day}`")

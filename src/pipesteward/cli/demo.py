@@ -41,3 +41,8 @@ def demo(
 
     # A few months of generated sources ending yesterday, backfilled through Dagster.
     demo_pipelines(steward, datetime.now(UTC).date())
+    from pipesteward.cli.checks import check_and_export
+
+    # The runbook checks of the last day, then its investor export (verified by reading back).
+    now = datetime.now(UTC)
+    check_and_export(steward, steward.reporting_yesterday(now), now)

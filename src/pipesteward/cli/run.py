@@ -49,6 +49,10 @@ def run(
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
     d = parse_date("--date", day) if day else steward.reporting_yesterday(datetime.now(UTC))
     execute(steward, d, d, only, engine, as_json)
+    if only is None:  # a whole day ran: check it and export its investor metrics (cli/checks)
+        from pipesteward.cli.checks import check_and_export
+
+        check_and_export(steward, d, datetime.now(UTC), quiet=as_json)
 
 
 @handle_errors

@@ -73,6 +73,8 @@ def record_results(
     """Store the results; failed ERROR checks open or update incidents, passes resolve them."""
     changes = Changes([], [], [])
     with store.transaction() as session:
+        # One query for the open incidents, not one per result (checks run after every run).
+        open_keys = set(session.scalars(select(Incident.key).where(Incident.status.in_(OPEN))))
         for r in results:
             session.add(CheckResultRecord(
                 at=at, day=day, check_id=r.id, pipeline=r.pipeline, partition=r.partition,
@@ -86,7 +88,7 @@ def record_results(
                     responder=(responder or {}).get(r.pipeline),
                 )
                 (changes.opened if new else changes.updated).append(incident.id)
-            elif r.passed:
+            elif r.passed and incident_key(r.id, r.pipeline, r.partition) in open_keys:
                 incident = _open_for(session, incident_key(r.id, r.pipeline, r.partition))
                 if incident is not None:
                     incident.status = "resolved"
