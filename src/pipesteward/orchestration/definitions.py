@@ -277,8 +277,11 @@ def build(steward: Steward, pipelines: Pipelines | None = None,
     )
     schedules, sensors = automation(steward, daily_job, monthly_job)
     sources = source_specs(steward)
+    from pipesteward.orchestration.checks import asset_checks
+
     defs = dg.Definitions(
         assets=[*sources, *assets],
+        asset_checks=asset_checks(steward),  # the runbook checks (orchestration/checks.py)
         jobs=[daily_job, monthly_job],
         schedules=schedules,
         sensors=sensors,
