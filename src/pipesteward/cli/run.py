@@ -115,6 +115,9 @@ def report_json(report: RangeReport) -> dict[str, Any]:
          "error": str(f)}
         for f in report.failures
     ]
+    from pipesteward.metrics.models import ORDER
+
+    models.sort(key=lambda m: ORDER.index(m["pipeline"]))
     return {"start": report.start, "end": report.end, "ok": report.ok, "pipelines": models,
             "dagster_runs": report.dagster_runs}
 

@@ -152,7 +152,8 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
         start, end = _range(context, m.grain)
         pipes: Pipelines = context.resources.pipelines
         try:
-            result = pipes.run(name, start, end, context.run_id, context.run.tags.get(ENGINE_TAG))
+            result = pipes.run(name, start, end, context.run.run_id,
+                               context.run.tags.get(ENGINE_TAG))
         except ModelFailed as e:
             # Bad data and logic errors are not retried; resource limits and outages are.
             if e.kind in ("source", "logic"):

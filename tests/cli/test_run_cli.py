@@ -1,0 +1,81 @@
+"""`steward data generate`, `steward run`, `steward backfill` and `steward runs`, in process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.metrics.lakes import model_files
+from typer.testing import CliRunner
+
+from pipesteward.cli import app
+
+runner = CliRunner()
+
+
+def steward(*args: str) -> object:
+    return runner.invoke(app, list(args))
+
+
+def test_generate_run_twice_backfill_and_runs(project: Path) -> None:
+    spec = str(project)
+    done = steward("data", "generate", "--spec", spec, "--start", "2025-02-20", "--days", "12",
+                   "--users", "300", "--seed", "4", "--json")
+    assert done.exit_code == 0, done.output
+    generated = json.loads(done.output)
+    assert generated["rows"]["events"] > 0 and generated["partitions"] > 12
+
+    done = steward("backfill", "--spec", spec, "--start", "2025-02-20", "--end", "2025-03-03",
+                   "--json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    assert report["ok"] and len(report["pipelines"]) == 5
+    assert all(p["status"] == "succeeded" for p in report["pipelines"])
+    first = steward("run", "--spec", spec, "--date", "2025-03-03", "--only",
+                    "unit_profit,aggregate_profit,daily_growth,aggregate_engagement,"
+                    "aggregate_growth")
+    assert first.exit_code == 0, first.output
+    lake = project.parent / ".steward" / "lake"
+    before = model_files(lake)
+    again = steward("run", "--spec", spec, "--date", "2025-03-03", "--only",
+                    "unit_profit,aggregate_profit,daily_growth,aggregate_engagement,"
+                    "aggregate_growth")
+    assert again.exit_code == 0, again.output
+    assert model_files(lake) == before  # identical bytes
+    assert "aggregate_growth" in again.output
+
+    done = steward("backfill", "--spec", spec, "--start", "2025-02-20", "--end", "2025-03-03",
+                   "--only", "aggregate_profit,unit_profit", "--json")
+    assert done.exit_code == 0, done.output
+    assert [p["pipeline"] for p in json.loads(done.output)["pipelines"]] == [
+        "unit_profit", "aggregate_profit"]  # nothing upstream, nothing else
+
+    listed = json.loads(steward("runs", "--spec", spec, "--json").output)["runs"]
+    assert listed[0]["status"] == "succeeded" and listed[0]["sources"]
+
+
+def test_a_missing_source_day_fails_with_exit_1_and_names_it(project: Path) -> None:
+    spec = str(project)
+    assert steward("data", "generate", "--spec", spec, "--start", "2025-02-20", "--days", "5",
+                   "--users", "200").exit_code == 0
+    assert steward("backfill", "--spec", spec, "--start", "2025-02-20",
+                   "--end", "2025-02-23").exit_code == 0
+    lake = project.parent / ".steward" / "lake"
+    before = model_files(lake)
+    shutil.rmtree(lake / "sources" / "orders" / "date=2025-02-23")
+    done = steward("run", "--spec", spec, "--date", "2025-02-23")
+    assert done.exit_code == 1
+    assert "source orders, partition date=2025-02-23: no partition" in done.output
+    assert "Traceback" not in done.output
+    assert model_files(lake) == before
+
+
+def test_bad_arguments_exit_2(project: Path) -> None:
+    done = steward("run", "--spec", str(project), "--date", "2025-02-30")
+    assert done.exit_code == 2 and "not a date" in done.output
+    done = steward("run", "--spec", str(project), "--date", "2025-02-01", "--only", "nope")
+    assert done.exit_code == 2 and "unknown pipeline 'nope'" in done.output
+    done = steward("data", "generate", "--spec", str(project), "--start", "2025-02-01",
+                   "--days", "3", "--users", "100", "--inject", "gremlins")
+    assert done.exit_code == 2 and "unknown kind" in done.output
