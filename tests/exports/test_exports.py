@@ -164,3 +164,18 @@ def test_a_sql_target_on_postgresql(pg_url: str) -> None:
     assert deliver(unit(), target, sleep=no_sleep).status == "verified"
     assert deliver(unit(), target, sleep=no_sleep).status == "verified"  # idempotent
     assert target.read_back("day", "2026-03-02").rows == 1
+
+
+@pytest.mark.postgres
+def test_checks_exports_and_incidents_with_the_ops_store_on_postgresql(
+    project: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipesteward.checks.service.current_versions", lambda s: dict(VERSIONS))
+    monkeypatch.setattr("pipesteward.checks.service.run_records", lambda s, d: [])
+    team = Steward.from_path(project, env={"STEWARD_DATABASE_URL": pg_url})
+    build(team.paths.lake)
+    report = team.export(DAY, at=AT, sleep=no_sleep)  # sql target: the ops store's database
+    assert {(d.kind, d.status) for d in report.deliveries} == {("files", "verified"),
+                                                               ("sql", "verified")}
+    export_check = next(r for r in team.check(DAY, as_of=AT) if r.id == "engagement.export")
+    assert export_check.passed
