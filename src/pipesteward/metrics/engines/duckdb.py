@@ -29,7 +29,9 @@ class DuckDBEngine:
 
     def __init__(self, settings: EngineSettings):
         self.settings = settings
-        self.con = duckdb.connect(config={"preserve_insertion_order": False})
+        self.con = duckdb.connect(
+            config={"preserve_insertion_order": False, "enable_progress_bar": False}
+        )
         if settings.memory_limit:
             self.con.execute(f"SET memory_limit = {_quote(settings.memory_limit)}")
         if settings.threads:
