@@ -118,14 +118,16 @@ def verify_day(steward: Steward, day: date) -> list[ExportVerification]:
         ).all()
         keys = {(r.target, r.grain, r.period) for r in mine}
         latest: list[ExportRecord] = []
-        for target, grain, period in sorted(keys):
+        for name, grain, period in sorted(keys):
             # A later export of the same month replaces its unit: verify the newest record.
-            latest.append(session.scalars(
-                select(ExportRecord).where(ExportRecord.target == target,
+            newest = session.scalars(
+                select(ExportRecord).where(ExportRecord.target == name,
                                            ExportRecord.grain == grain,
                                            ExportRecord.period == period)
                 .order_by(ExportRecord.id.desc())
-            ).first())  # type: ignore[arg-type]
+            ).first()
+            if newest is not None:
+                latest.append(newest)
     by_name = {t.name: t for t in targets(steward)}
     out = []
     for r in latest:

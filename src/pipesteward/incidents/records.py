@@ -89,15 +89,15 @@ def record_results(
                 )
                 (changes.opened if new else changes.updated).append(incident.id)
             elif r.passed and incident_key(r.id, r.pipeline, r.partition) in open_keys:
-                incident = _open_for(session, incident_key(r.id, r.pipeline, r.partition))
-                if incident is not None:
-                    incident.status = "resolved"
-                    incident.resolved_at = at
-                    incident.updated_at = at
-                    changes.resolved.append(incident.id)
+                found = _open_for(session, incident_key(r.id, r.pipeline, r.partition))
+                if found is not None:
+                    found.status = "resolved"
+                    found.resolved_at = at
+                    found.updated_at = at
+                    changes.resolved.append(found.id)
                     store.audit(session, at=at, actor="steward", action="incident.resolved",
-                                subject=str(incident.id), detail={"key": incident.key,
-                                                                  "by": "check passed"})
+                                subject=str(found.id), detail={"key": found.key,
+                                                               "by": "check passed"})
     return changes
 
 
