@@ -29,9 +29,8 @@ class DuckDBEngine:
 
     def __init__(self, settings: EngineSettings):
         self.settings = settings
-        self.con = duckdb.connect(
-            config={"preserve_insertion_order": False, "enable_progress_bar": False}
-        )
+        self.con = duckdb.connect(config={"preserve_insertion_order": False})
+        self.con.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
         if settings.memory_limit:
             self.con.execute(f"SET memory_limit = {_quote(settings.memory_limit)}")
         if settings.threads:
