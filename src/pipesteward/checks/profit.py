@@ -153,10 +153,11 @@ def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
     past_deadline = inputs.as_of > inputs.deadline
     if run is not None and run.status == "failed":
         kind = classify(run.error, run.error_kind)
-        if kind == "source_data" and not past_deadline and _waiting(inputs, pipeline):
-            # Refused because a source has not landed yet: the sensor re-runs it when it does.
-            return ok(f"the run of {pipeline} for {d} waits for its sources; not due before "
-                      f"{inputs.deadline.isoformat()}", waiting=True, **figures)
+        if kind == "source_data" and _waiting(inputs, pipeline):
+            # Refused because a source has not landed: the sensor re-runs it when it does, and
+            # profit.source_freshness reports the delay once the deadline has passed.
+            return ok(f"the run of {pipeline} for {d} waits for its sources (see "
+                      "profit.source_freshness)", waiting=True, **figures)
         first_line = (run.error or "no error recorded").strip().splitlines()[0][:300]
         figures.update(classification=kind, error=first_line)
         return fail(f"the run of {pipeline} for {d} failed ({kind.replace('_', ' ')}: "
@@ -267,4 +268,6 @@ def source_freshness(inputs: CheckInputs, pipeline: str) -> Outcome:
                       f"run `{rerun}`")
     if late:
         advice.append(f"the output is stale: re-run `{rerun}` to absorb the late data")
-    return fail("; ".join(delayed + late) + ". " + "; ".join(advice) + ".", **figures)
+    advice_text = "; ".join(advice)
+    return fail("; ".join(delayed + late) + ". " + advice_text[0].upper() + advice_text[1:] + ".",
+                **figures)
