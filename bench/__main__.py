@@ -105,7 +105,8 @@ def _session_rss(sid: int) -> int:
 
 
 def measure(step: Step, *, timeout: float, max_rss: int | None = None,
-            env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)) -> bool:
+            env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,),
+            validate=None) -> bool:
     """Run `step.cmd` once under /usr/bin/time -v; record time and peak RSS. True if it ran."""
     step.limit = timeout
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
@@ -136,9 +137,10 @@ def measure(step: Step, *, timeout: float, max_rss: int | None = None,
         step.note = f"stopped after {wall:.0f} s" + (
             f" above {max_rss / GIB:.0f} GiB RSS" if killed == "memory" else "")
         return False
-    if proc.returncode not in ok_codes:
+    problem = validate(output) if validate and proc.returncode in ok_codes else None
+    if proc.returncode not in ok_codes or problem:
         step.status = "failed"
-        tail = " | ".join(output.strip().splitlines()[-3:])
+        tail = problem or " | ".join(output.strip().splitlines()[-3:])
         step.note = f"exit {proc.returncode}: {tail}"[:300]
         console.print(f"[red]{step.name} failed[/]: {output[-2000:]}")
         return False
@@ -153,17 +155,34 @@ def measure(step: Step, *, timeout: float, max_rss: int | None = None,
 
 
 def repeat(step: Step, n: int, *, timeout: float, before=None, max_rss: int | None = None,
-           slow: float = 120.0) -> Step:
+           slow: float = 120.0, **kw) -> Step:
     """Run a step up to n times (once only if a run takes longer than `slow` seconds)."""
     for i in range(n):
         if before:
             before()
         console.print(f"  {step.name} [{step.size}] run {i + 1}/{n} ...", end="")
-        ok = measure(step, timeout=timeout, max_rss=max_rss)
+        ok = measure(step, timeout=timeout, max_rss=max_rss, **kw)
         console.print(f" {step.seconds[-1]:.2f} s" if step.seconds else f" {step.status}")
         if not ok or step.seconds[-1] > slow:
             break
     return step
+
+
+def models_ran(output: str) -> str | None:
+    """`steward run --json` exits 1 when a check of the day fails after the models ran; that
+    is a result, not a failed run. A model that failed is."""
+    start = output.find("{")
+    try:
+        report = json.loads(output[start:output.rindex("}") + 1])
+    except ValueError:
+        return "no JSON report: " + " | ".join(output.strip().splitlines()[-3:])
+    failed = [p for p in report.get("pipelines", []) if p.get("status") != "succeeded"]
+    if failed:
+        return "; ".join(f"{p['pipeline']}: {p.get('error')}" for p in failed)[:300]
+    return None
+
+
+RUN_OK = {"ok_codes": (0, 1), "validate": models_ran}
 
 
 def shell(cmd: list[str]) -> str:
@@ -457,8 +476,9 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             step = Step(f"steward run, {k} d of history",
                         f"{a.history_users:,} users, day {run_day}",
-                        [str(BIN / "steward"), "run", "--spec", str(kspec), "--date", run_day])
-            history.append(repeat(step, a.repeat, timeout=a.timeout))
+                        [str(BIN / "steward"), "run", "--spec", str(kspec), "--date", run_day,
+                         "--json"])
+            history.append(repeat(step, a.repeat, timeout=a.timeout, **RUN_OK))
         steps += history
 
     # ------------------------------------------------------------------ check vs run
@@ -468,10 +488,10 @@ def main(argv: list[str] | None = None) -> None:
             clean_models()
             measure(Step("backfill (for check)", size, ours.cmd), timeout=a.timeout)
         run1 = Step("steward run (one day)", f"day {last}",
-                    [str(BIN / "steward"), "run", "--spec", str(spec), "--date", last])
+                    [str(BIN / "steward"), "run", "--spec", str(spec), "--date", last, "--json"])
         chk = Step("steward check (one day)", f"day {last}",
                    [str(BIN / "steward"), "check", "--spec", str(spec), "--date", last])
-        repeat(run1, a.repeat, timeout=a.timeout)
+        repeat(run1, a.repeat, timeout=a.timeout, **RUN_OK)
         for _ in range(a.repeat):
             # exit 1 is a result (a check failed), not a failure of the command
             if not measure(chk, timeout=a.timeout, ok_codes=(0, 1)):
@@ -516,16 +536,19 @@ def verdicts(a, hand: Step, ours: Step, pand: Step, history: list[Step], check: 
                                                                if lower else "")))
     else:
         out.append((">= 10x faster than pandas", "not measured", pand.note or ours.note))
-    timed = [s for s in history if s.median]
+    timed = [s for s in history if s.median and s.cpu_median]
     if len(timed) >= 2:
+        # Judged on CPU time (user + system): other work on a shared machine stretches wall
+        # time far more than it does CPU time.
         lo, hi = timed[0], timed[-1]
-        r = (hi.median or 0) / (lo.median or 1)
+        r = (hi.cpu_median or 0) / (lo.cpu_median or 1)
         label = {id(x): x.name.split(", ")[1] for x in timed}
-        each = ", ".join(f"{label[id(x)]}: {x.median:.2f} s" for x in timed)
+        each = ", ".join(f"{label[id(x)]}: {x.cpu_median:.1f} s CPU ({x.median:.1f} s wall)"
+                         for x in timed)
         out.append(("daily run flat in history",
                     "met" if r <= 1.25 else f"missed: grows {r:.2f}x",
-                    f"{each} ({r:.2f}x from {label[id(lo)]} to {label[id(hi)]};"
-                    " flat = within 1.25x)"))
+                    f"{each}: {r:.2f}x in CPU from {label[id(lo)]} to {label[id(hi)]}"
+                    " (flat = within 1.25x)"))
     else:
         out.append(("daily run flat in history", "not measured",
                     "; ".join(s.note for s in history) or "`steward run` does not exist yet"))
@@ -540,9 +563,13 @@ def verdicts(a, hand: Step, ours: Step, pand: Step, history: list[Step], check: 
         out.append(("peak memory < 4 GiB", "not measured", ""))
     if len(check) == 2 and check[0].median and check[1].median:
         r = check[1].median / check[0].median
+        cpu = (f"; CPU {check[1].cpu_median:.1f} s vs {check[0].cpu_median:.1f} s"
+               if check[0].cpu_median and check[1].cpu_median else "")
         out.append(("checks add < 20% to a day's run",
                     "met" if r < 0.2 else f"missed: {r * 100:.0f}%",
-                    f"check {check[1].median:.2f} s vs run {check[0].median:.2f} s"))
+                    f"`steward check` {check[1].median:.2f} s vs `steward run` "
+                    f"{check[0].median:.2f} s wall{cpu} (the run includes its checks and "
+                    "export)"))
     else:
         out.append(("checks add < 20% to a day's run", "not measured",
                     "`steward check` or `steward run` does not exist yet"))
