@@ -72,8 +72,19 @@ def export_day(
               f"`steward export --date {day}`"
         )
     units = investor_units(Lake(steward.paths.lake), day)
-    deliveries = [deliver(u, t, sleep=sleep, backoff=backoff)
-                  for t in targets(steward) for u in units]
+    deliveries: list[Delivery] = []
+    for target in targets(steward):
+        broken: Delivery | None = None
+        for unit in units:
+            if broken is not None:  # the target already failed its retries: do not wait again
+                deliveries.append(Delivery(target.name, target.kind, unit.grain, unit.period,
+                                           "failed", len(unit.rows), unit.checksum, {}, 0,
+                                           f"not attempted ({broken.error})"))
+                continue
+            done = deliver(unit, target, sleep=sleep, backoff=backoff)
+            deliveries.append(done)
+            if done.status != "verified":
+                broken = done
     _record(steward, day, at, deliveries)
     failed = [d for d in deliveries if d.status != "verified"]
     if failed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -144,13 +144,20 @@ def resolve(store: Store, incident_id: int, *, by: str, at: datetime) -> Inciden
         return incident
 
 
+def _utc(at: datetime | None) -> str | None:
+    # SQLite keeps no offset; every instant is written in UTC.
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
+
+
 def to_json(incident: Incident) -> dict[str, Any]:
     """DESIGN section 9's shape of `steward incidents list --json`."""
     return {
         "id": incident.id, "key": incident.key, "pipeline": incident.pipeline,
         "check": incident.check_id, "partition": incident.partition, "status": incident.status,
         "responder": incident.responder,
-        "opened_at": incident.opened_at.isoformat() if incident.opened_at else None,
+        "opened_at": _utc(incident.opened_at),
         "occurrences": incident.occurrences, "message": incident.message,
         "deliveries": [],  # paging (Apprise) records its attempts here
     }
