@@ -72,7 +72,7 @@ class Lake:
                 import pyarrow as pa
                 import pyarrow.parquet as pq
 
-                table = pa.concat_tables([pq.read_table(f) for f in files],
+                table = pa.concat_tables([pq.ParquetFile(f).read() for f in files],
                                          promote_options="default")
                 rows = table.to_pylist()
             self._cache[cache_key] = rows
@@ -124,7 +124,7 @@ class Lake:
         import pyarrow.parquet as pq
 
         files = _data_files(self.source_dir(table, day))
-        chunks = [pq.read_table(f, columns=[key]).column(0) for f in files
+        chunks = [pq.ParquetFile(f).read(columns=[key]).column(0) for f in files
                   if key in pq.ParquetFile(f).schema_arrow.names]
         if not chunks:
             return 0, 0

@@ -103,7 +103,7 @@ class FilesTarget:
         checksum = sha256(csv_bytes) if csv_bytes else None
         problem = ""
         if PARQUET_NAME in files:
-            table = pq.read_table(folder / PARQUET_NAME)
+            table = pq.ParquetFile(folder / PARQUET_NAME).read()
             parquet_sum = sha256(canonical_csv(zip(*(table.column(c).to_pylist()
                                                      for c in COLUMNS), strict=True)))
             if parquet_sum != checksum:
