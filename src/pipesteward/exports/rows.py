@@ -57,7 +57,8 @@ def sha256(data: bytes) -> str:
 
 
 def fmt(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+    # + 0.0 turns -0.0 into 0.0: SQL targets do not keep the sign of zero.
+    return "" if value is None else repr(float(value) + 0.0)
 
 
 def canonical_csv(rows: Iterable[Sequence[object]]) -> bytes:
