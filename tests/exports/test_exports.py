@@ -179,3 +179,21 @@ def test_checks_exports_and_incidents_with_the_ops_store_on_postgresql(
                                                                ("sql", "verified")}
     export_check = next(r for r in team.check(DAY, as_of=AT) if r.id == "engagement.export")
     assert export_check.passed
+
+
+def test_a_sql_write_that_fails_midway_keeps_the_previous_export(tmp_path: Path) -> None:
+    target = SqlTarget(f"sqlite:///{tmp_path / 'reporting.db'}", "investor_metrics")
+    assert deliver(unit(), target, sleep=no_sleep).status == "verified"
+    bad = Unit("day", "2026-03-02", (unit().rows[0], ("day", "2026-03-02", None, "profit",
+                                                       1.0, "v1")))  # type: ignore[arg-type]
+    failed = deliver(bad, target, sleep=no_sleep, backoff=(0.0,))
+    assert failed.status == "failed" and "NOT NULL" in (failed.error or "")
+    got = target.read_back("day", "2026-03-02")
+    assert (got.rows, got.checksum) == (1, unit().checksum)  # the delete was rolled back
+
+
+def test_an_unreachable_sql_target_fails_clearly(tmp_path: Path) -> None:
+    target = SqlTarget(f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}", "investor_metrics")
+    failed = deliver(unit(), target, sleep=no_sleep, backoff=(0.0, 0.0))
+    assert (failed.status, failed.attempts) == ("failed", 3)
+    assert "unable to open database file" in (failed.error or "")
