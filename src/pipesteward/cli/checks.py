@@ -64,7 +64,7 @@ def print_results(results: list[CheckResult]) -> None:
         (r.id, r.pipeline, r.partition,
          "[green]pass[/]" if r.passed else f"[red]FAIL[/]{' (blocking)' if r.blocking else ''}",
          r.severity.value, r.message)
-        for r in results
+        for r in sorted(results, key=lambda r: r.passed)  # failures first
     ]
     out.print(table(None, ["check", "pipeline", "partition", "result", "severity", "message"],
                     rows))
@@ -157,9 +157,9 @@ def check_and_export(steward: Steward, day: date, at: datetime, quiet: bool = Fa
 
     try:
         report = steward.export(day, at=at)
-    except ExportRefused:
+    except ExportRefused as refused:
         if not quiet:
-            print_results(steward.check(day, as_of=at, record=False))
+            print_results(refused.results)
         raise
     if quiet:
         return

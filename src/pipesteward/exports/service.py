@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 class ExportRefused(RunFailed):
     """A blocking check of the export's inputs failed: nothing leaves the building."""
 
+    def __init__(self, message: str, results: list[CheckResult]):
+        super().__init__(message)
+        self.results = results
+
 
 def targets(steward: Steward) -> list[Target]:
     out: list[Target] = []
@@ -69,7 +73,8 @@ def export_day(
             f"export of {day} refused: {len(blocked)} blocking check(s) of its inputs failed\n"
             + "\n".join(lines)
             + f"\nfix them, confirm with `steward check --date {day}`, then "
-              f"`steward export --date {day}`"
+              f"`steward export --date {day}`",
+            results,
         )
     units = investor_units(Lake(steward.paths.lake), day)
     deliveries: list[Delivery] = []
