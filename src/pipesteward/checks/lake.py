@@ -31,12 +31,9 @@ def _mtime(path: Path) -> datetime:
 
 
 def _data_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix == ".parquet" and not p.name.startswith(("_", "."))
-    )
+    from pipesteward.metrics.sources import data_files  # the layout has one owner
+
+    return data_files(folder)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -56,8 +53,9 @@ class Lake:
 
     # -------------------------------------------------------------- models
     def model_dir(self, model: str, key: str) -> Path:
-        name = "month" if model == "aggregate_growth" else "date"
-        return self.root / "models" / model / f"{name}={key}"
+        from pipesteward.metrics.sources import model_partition_dir
+
+        return model_partition_dir(self.root, model, key)
 
     def model_partition(self, model: str, key: str) -> Rows | None:
         """The rows of one model partition, or None when the partition is missing.
@@ -99,7 +97,9 @@ class Lake:
 
     # -------------------------------------------------------------- sources
     def source_dir(self, table: str, day: date) -> Path:
-        return self.root / "sources" / table / f"date={day.isoformat()}"
+        from pipesteward.metrics.sources import partition_dir
+
+        return partition_dir(self.root, table, day)
 
     def source_partition(self, table: str, day: date) -> SourcePartition:
         folder = self.source_dir(table, day)
