@@ -306,6 +306,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="users of the history lake (365 days of it: ~50 M events)")
     ap.add_argument("--timeout", type=float, default=1800, help="bound of each run (s)")
     ap.add_argument("--pandas-timeout", type=float, default=900)
+    ap.add_argument("--spark-timeout", type=float, default=900)
     ap.add_argument("--pandas-max-rss", type=float, default=10.0,
                     help="stop pandas above this many GiB of RSS")
     ap.add_argument("--skip", default="",
@@ -425,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     if not backfill_help:
         ours.status, ours.note = "skipped", "`steward backfill` does not exist yet"
     if spark:
-        repeat(spk, a.repeat, timeout=a.timeout, before=clean_models, slow=60)
+        repeat(spk, a.repeat, timeout=a.spark_timeout, before=clean_models, slow=60)
     else:
         spk.status = "skipped"
         spk.note = ("skipped (--skip spark)" if "spark" in a.skip
