@@ -12,7 +12,8 @@ import pytest
 
 from pipesteward.metrics.lake import read_partition, read_range
 from pipesteward.metrics.models import MODELS, ORDER, logic_version
-from tests.metrics.lakes import END, NO_ORDERS_DAY, START
+from pipesteward.metrics.runner import ModelRunner
+from tests.metrics.lakes import END, NO_ORDERS_DAY, START, make_lake, pinned_clock
 from tests.metrics.reference import Reference
 
 
@@ -127,3 +128,14 @@ def test_unit_profit_reconciles_with_aggregate_profit(built_lake: Path) -> None:
         agg = row(built_lake, "aggregate_profit", day.isoformat())
         assert sum(u["orders"] for u in units) == agg["orders"]
         assert sum((u["profit"] for u in units), Decimal("0.00")) == agg["profit"]
+
+
+def test_aggregate_growth_of_a_month_with_no_daily_rows_is_empty(tmp_path: Path) -> None:
+    # Before daily_growth is built the upstream relation is empty; it must still type-check.
+    lake = make_lake(tmp_path / "lake", users=200)
+    runner = ModelRunner(lake, clock=pinned_clock)
+    try:
+        result = runner.run("aggregate_growth", START, END)
+    finally:
+        runner.close()
+    assert result.rows == 0

@@ -257,7 +257,8 @@ def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relatio
     files: list[Path] = []
     for day in _days(first, end):
         files += data_files(model_partition_dir(lake, upstream, day.isoformat()))
-    columns = {c: "" for c in get_model(upstream).columns}  # as written by this package
+    up = get_model(upstream)
+    columns = {c: up.types.get(c, "") for c in up.columns}  # as written by this package
     return Relation(upstream, tuple(files), columns)
 
 

@@ -33,6 +33,9 @@ class Model:
     upstream: tuple[str, ...]
     columns: tuple[str, ...]
     doc: str = field(default="", compare=False)
+    # SQL types of the columns, for models read as upstream: an empty upstream (no partition
+    # yet) is still registered with the right types, so date arithmetic on it type-checks.
+    types: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def partition_key(self) -> str:
@@ -62,6 +65,9 @@ MODELS: dict[str, Model] = {
             ("date", "new_users", "total_users", "active_users", "revenue", "new_users_dod",
              "active_users_dod", "revenue_dod", "logic_version"),
             "Signups, cumulative users, active users and revenue, with day-over-day rates.",
+            {"date": "DATE", "new_users": "BIGINT", "total_users": "BIGINT",
+             "active_users": "BIGINT", "revenue": "DECIMAL(18, 2)", "new_users_dod": "DOUBLE",
+             "active_users_dod": "DOUBLE", "revenue_dod": "DOUBLE", "logic_version": "VARCHAR"},
         ),
         Model(
             "aggregate_growth", "month", {}, ("daily_growth",),
