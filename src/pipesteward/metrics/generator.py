@@ -337,7 +337,7 @@ def _duplicate(table: Any, rng: np.random.Generator) -> Any:
     import pyarrow as pa
 
     n = table.num_rows
-    again = np.sort(rng.choice(n, size=max(1, n // 100), replace=False)) if n else []
+    again: Any = np.sort(rng.choice(n, size=max(1, n // 100), replace=False)) if n else []
     return pa.concat_tables([table, table.take(pa.array(again, pa.int64()))])
 
 

@@ -109,7 +109,7 @@ def run_range(
     report = RangeReport(start, end)
     inst = instance(steward.paths.dagster_home)
     tags = {ENGINE_TAG: engine or steward.spec.compute.engine}
-    every = [*built.sources, *built.assets]
+    every: list[dg.AssetsDefinition | dg.AssetSpec] = [*built.sources, *built.assets]
     resources = {"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)}
     try:
         daily = [m for m in models if MODELS[m].grain == "day"]
