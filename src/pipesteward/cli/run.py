@@ -180,8 +180,8 @@ def _short(text: str | None, width: int = 60) -> str:
 DEMO_DAYS, DEMO_USERS, DEMO_SEED = 120, 20_000, 7
 
 
-def demo_pipelines(steward: Steward, today: date) -> None:
-    """Generate a few months of lake ending yesterday, backfill it, show investor metrics."""
+def demo_pipelines(steward: Steward, today: date) -> date:
+    """Generate a few months of lake ending yesterday and backfill it; return its last day."""
     from datetime import timedelta
 
     last = today - timedelta(days=1)
@@ -192,7 +192,7 @@ def demo_pipelines(steward: Steward, today: date) -> None:
     out.print(", ".join(f"{n:,} {t}" for t, n in generated.rows.items()))
     out.print(f"[bold]backfilling {first}..{last} through Dagster[/]")
     execute(steward, first, last, None, None, False)
-    out.print(investor_metrics(steward, last))
+    return last
 
 
 def investor_metrics(steward: Steward, day: date) -> Any:
