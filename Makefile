@@ -17,6 +17,8 @@ demo: $(STAMP)
 	$(BIN)/steward demo
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

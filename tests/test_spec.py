@@ -31,7 +31,8 @@ BAD_SPECS = {
     "unknown_holiday_country": bad("country: US", "country: XX"),
     "malformed_yaml": bad("rotation: [A, B, C, D]", "rotation: [A, B, C, D"),
     "swap_of_week_not_on": bad(
-        "swaps: []", "swaps:\n    - {engineer: A, week: 2026-12-28, with: B, their_week: 2027-01-04}"
+        "swaps: []",
+        "swaps:\n    - {engineer: A, week: 2026-12-28, with: B, their_week: 2027-01-04}",
     ),
     "unknown_key": bad("shift_days: 7", "shift_days: 7\n  shfit_days: 7"),
     "bad_handoff": bad('handoff: "10:00"', 'handoff: "25:00"'),

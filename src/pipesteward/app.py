@@ -119,7 +119,9 @@ class Steward:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as e:
-            raise NotFound(f"{path}: cannot read the runbook of '{pipeline_id}' ({e.strerror})")
+            raise NotFound(
+                f"{path}: cannot read the runbook of '{pipeline_id}' ({e.strerror})"
+            ) from None
 
     def _pipeline(self, pipeline_id: str):  # type: ignore[no-untyped-def]
         try:

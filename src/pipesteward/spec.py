@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipesteward.errors import UserError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipesteward.errors import UserError
 
 # --------------------------------------------------------------------------- models
 
