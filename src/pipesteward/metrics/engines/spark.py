@@ -1,12 +1,22 @@
 """The Spark engine: the same model SQL, transpiled by SQLGlot, on a Spark session.
 
 The only module that imports pyspark. The session's master comes from the spec
-(`compute.spark_master`: `local[2]`, `spark://...`, or a Spark Connect `sc://...` URL).
-Relations are temporary views over the same Parquet files the DuckDB engine reads.
+(`compute.spark_master`: `local[2]`, `spark://...`, `yarn`, or a Spark Connect `sc://...` URL).
+Relations are temporary views over the same Parquet files the DuckDB engine reads, cast to the
+same contract types; the result comes back as an Arrow table with the same schema DuckDB gives
+(every column nullable), so the runner writes it through the same atomic writer and both
+engines produce the same partitions.
+
+Time: the session time zone is UTC. Source timestamps are naive UTC (`TIMESTAMP_NTZ`), and the
+reporting day (`CAST(ts AS DATE)`, or `from_utc_timestamp(ts, tz)` for another reporting time
+zone after transpilation) is then computed exactly as DuckDB computes it.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +26,50 @@ from pipesteward.metrics.sources import Relation
 
 _SPARK_TYPES = {"BIGINT": "BIGINT", "TIMESTAMP": "TIMESTAMP_NTZ", "VARCHAR": "STRING",
                 "BOOLEAN": "BOOLEAN", "DECIMAL(18,2)": "DECIMAL(18,2)"}
+
+# pyspark warns that it does not fully support pandas >= 3; the engine uses no pandas (Arrow).
+_PANDAS_WARNING = ".*pandas.*"
+
+
+def is_local(master: str) -> bool:
+    return master == "local" or master.startswith("local[")
+
+
+def local_cores(master: str) -> int:
+    """The worker threads of a local master: `local` 1, `local[4]` 4, `local[*]` every core."""
+    m = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\s*\d+)?\])?", master.strip())
+    if not m or m.group(1) is None:
+        return 1
+    return os.cpu_count() or 1 if m.group(1) == "*" else int(m.group(1))
+
+
+def _driver_memory(limit: str | None) -> str | None:
+    """`compute.memory_limit` ("4GB", "512MB", "8GiB") in Spark's spelling ("4g", "512m")."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kmgt])i?b?\s*", (limit or "").lower())
+    return f"{m.group(1)}{m.group(2)}" if m else None
+
+
+def session_conf(settings: EngineSettings) -> dict[str, str]:
+    """The Spark configuration a session is built with (pure; for tests and the docs)."""
+    conf = {
+        # Timestamps are naive UTC; with a UTC session the reporting day is DuckDB's.
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+        # The CLI draws its own progress; no console bars, no web UI for a batch job.
+        "spark.ui.showConsoleProgress": "false",
+        "spark.ui.enabled": "false",
+        # A range reads one file per day and table: list them on the driver, not in a job.
+        "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
+    }
+    if is_local(settings.spark_master):
+        # Small shuffles on one machine: one partition per thread, not the cluster's 200.
+        conf["spark.sql.shuffle.partitions"] = str(local_cores(settings.spark_master))
+        conf["spark.driver.bindAddress"] = "127.0.0.1"
+        conf["spark.driver.host"] = "127.0.0.1"
+        memory = _driver_memory(settings.memory_limit)
+        if memory:
+            conf["spark.driver.memory"] = memory
+    return conf
 
 
 class SparkEngine:
@@ -29,13 +83,21 @@ class SparkEngine:
             raise UserError(
                 "the spark engine needs pyspark: pip install pyspark (or use --engine duckdb)"
             ) from None
-        builder = SparkSession.builder.appName("pipesteward")
+        self.settings = settings
         master = settings.spark_master
-        if master.startswith("sc://"):
-            builder = builder.remote(master)
-        else:
-            builder = builder.master(master)
-        self.spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+        builder = SparkSession.builder.appName("pipesteward")
+        builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+        for key, value in session_conf(settings).items():
+            if master.startswith("sc://") and not key.startswith("spark.sql."):
+                continue  # a Connect server owns its static configuration
+            builder = builder.config(key, value)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+            self.spark = builder.getOrCreate()
+        # An existing session (getOrCreate) keeps its static conf; the SQL ones apply anyway.
+        self.spark.conf.set("spark.sql.session.timeZone", "UTC")
+        if not master.startswith("sc://"):
+            self.spark.sparkContext.setLogLevel("ERROR")
 
     def _register(self, relation: Relation) -> None:
         cols = relation.columns
@@ -46,6 +108,7 @@ class SparkEngine:
                     *[f"CAST(`{c}` AS {_SPARK_TYPES[t]}) AS `{c}`" for c, t in cols.items()]
                 )
         else:
+            # No partitions (e.g. an upstream model not yet built): an empty relation.
             select = ", ".join(
                 f"CAST(NULL AS {_SPARK_TYPES.get(t, 'STRING')}) AS `{c}`" for c, t in cols.items()
             )
@@ -55,12 +118,28 @@ class SparkEngine:
     def query(self, sql: str, relations: Mapping[str, Relation]) -> Any:
         for relation in relations.values():
             self._register(relation)
-        df = self.spark.sql(sql)
-        if hasattr(df, "toArrow"):  # Spark 4
-            return df.toArrow()
-        import pyarrow as pa
-
-        return pa.Table.from_pandas(df.toPandas(), preserve_index=False)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+            table = self.spark.sql(sql).toArrow()
+        return as_duckdb_schema(table)
 
     def close(self) -> None:
-        pass  # the session is shared by the process; Spark stops it at exit
+        pass  # the session is shared by the process (one JVM); Spark stops it at exit
+
+
+def as_duckdb_schema(table: Any) -> Any:
+    """The Arrow table with the schema DuckDB gives the same query: every field nullable and
+    plain (not large) strings, so the writer's Parquet files are the same on both engines."""
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_large_string(t) or pa.types.is_string_view(t):
+            t = pa.string()
+        elif pa.types.is_large_binary(t) or pa.types.is_binary_view(t):
+            t = pa.binary()
+        fields.append(pa.field(f.name, t, nullable=True))
+    schema = pa.schema(fields)
+    return table if table.schema.equals(schema) else table.cast(schema)
+
