@@ -228,29 +228,30 @@ Path_ = tuple[str | int, ...]
 
 
 def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
-    """Ruamel round-trip nodes to plain Python, recording the 1-based line of each path."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    """YAML nodes to plain Python, recording the 1-based line of each key and list item."""
+    import yaml
 
-    if isinstance(node, CommentedMap):
-        out = {}
-        for k in node:
-            line, _ = node.lc.key(k)
-            lines[path + (str(k),)] = line + 1
-            out[str(k)] = _plain(node[k], path + (str(k),), lines)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node))
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _plain(value_node, path + (key,), lines)
         return out
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, yaml.SequenceNode):
         items = []
-        for i, v in enumerate(node):
-            line, _ = node.lc.item(i)
-            lines[path + (i,)] = line + 1
-            items.append(_plain(v, path + (i,), lines))
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            items.append(_plain(item, path + (i,), lines))
         return items
-    if isinstance(node, datetime | date):
-        # ruamel's TimeStamp subclasses datetime; normalise to the plain types.
-        if isinstance(node, datetime):
-            return datetime(*node.timetuple()[:6], node.microsecond, tzinfo=node.tzinfo)
-        return date(node.year, node.month, node.day)
-    return node
+    return _scalar(node)
+
+
+def _scalar(node: Any) -> Any:
+    import yaml
+
+    # The safe constructor resolves the scalar's tag: int, bool, null, date, datetime, str.
+    return yaml.SafeLoader("").construct_object(node)
 
 
 def _key(path: Path_) -> str:
@@ -295,13 +296,13 @@ def parse_spec(
     text: str, filename: str = "steward.yaml", env: Mapping[str, str] | None = None
 ) -> Spec:
     """Parse and validate a whole spec; raise SpecError listing every problem."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    import yaml
 
-    yaml = YAML(typ="rt")
     try:
-        raw = yaml.load(text)
-    except MarkedYAMLError as e:
+        # The C loader's node tree keeps every key's line; composing is fast enough for the
+        # quick commands (`steward oncall who`), unlike a round-trip loader.
+        raw = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         msg = f"malformed YAML: {e.problem or e.context}"
@@ -309,9 +310,9 @@ def parse_spec(
             msg += f" ({e.context} started on line {e.context_mark.line + 1})"
         msg += "; fix the syntax"
         raise SpecError([Problem(filename, line, "", msg)]) from None
-    except YAMLError as e:
+    except yaml.YAMLError as e:
         raise SpecError([Problem(filename, None, "", f"malformed YAML: {e}")]) from None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, yaml.MappingNode):
         msg = "the spec must be a mapping with team, pipelines and oncall"
         raise SpecError([Problem(filename, 1, "", msg)])
 
