@@ -24,8 +24,18 @@ from pipesteward.errors import UserError
 from pipesteward.metrics.engines import EngineSettings
 from pipesteward.metrics.sources import Relation
 
-_SPARK_TYPES = {"BIGINT": "BIGINT", "TIMESTAMP": "TIMESTAMP_NTZ", "VARCHAR": "STRING",
-                "BOOLEAN": "BOOLEAN", "DECIMAL(18,2)": "DECIMAL(18,2)"}
+
+def spark_type(sql_type: str) -> str:
+    """A contract type (DuckDB spelling) in Spark's: naive TIMESTAMP is TIMESTAMP_NTZ (the
+    sources' timestamps are naive UTC), the rest through SQLGlot (VARCHAR is STRING, ...)."""
+    from sqlglot import exp
+
+    if not sql_type:
+        return "STRING"
+    data_type = exp.DataType.build(sql_type, dialect="duckdb")
+    if data_type.is_type(exp.DataType.Type.TIMESTAMP):
+        return "TIMESTAMP_NTZ"
+    return data_type.sql(dialect="spark")
 
 # pyspark warns that it does not fully support pandas >= 3; the engine uses no pandas (Arrow).
 _PANDAS_WARNING = ".*pandas.*"
@@ -105,12 +115,12 @@ class SparkEngine:
             df = self.spark.read.parquet(*[p.as_posix() for p in relation.files])
             if all(cols.values()):
                 df = df.selectExpr(
-                    *[f"CAST(`{c}` AS {_SPARK_TYPES[t]}) AS `{c}`" for c, t in cols.items()]
+                    *[f"CAST(`{c}` AS {spark_type(t)}) AS `{c}`" for c, t in cols.items()]
                 )
         else:
             # No partitions (e.g. an upstream model not yet built): an empty relation.
             select = ", ".join(
-                f"CAST(NULL AS {_SPARK_TYPES.get(t, 'STRING')}) AS `{c}`" for c, t in cols.items()
+                f"CAST(NULL AS {spark_type(t)}) AS `{c}`" for c, t in cols.items()
             )
             df = self.spark.sql(f"SELECT {select} WHERE false")
         df.createOrReplaceTempView(relation.name)

@@ -162,6 +162,7 @@ def render(
 ) -> str:
     """The SQL an engine runs for the model over [start, end]."""
     from sqlglot import exp
+    from sqlglot.errors import ErrorLevel
 
     defs = canonical(reporting_timezone)
 
@@ -174,4 +175,6 @@ def render(
         return node
 
     tree = _tree(name).copy().transform(rewrite)
-    return tree.sql(dialect=dialect, comments=False)
+    # A construct the target dialect cannot express is an error, not a logged warning and
+    # silently different SQL on Spark.
+    return tree.sql(dialect=dialect, comments=False, unsupported_level=ErrorLevel.RAISE)

@@ -1,0 +1,164 @@
+"""The Spark engine, in local mode, against DuckDB: the same rows, partitions and logic_version.
+
+One small generated lake (300 users, 40 days across the ends of January and February, one day
+without orders) is backfilled on each engine; one SparkSession serves the whole module (the
+JVM start is most of the cost). Locally the Spark tests skip without pyspark or Java; in CI
+(`CI=true`, `.ci/run`) they fail instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import math
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+import sqlglot
+from sqlglot.errors import ErrorLevel
+from typer.testing import CliRunner
+
+from pipesteward.cli import app
+from pipesteward.metrics.engines import EngineSettings
+from pipesteward.metrics.models import ORDER, logic_version, render
+from pipesteward.metrics.runner import ModelResult, ModelRunner
+from tests.conftest import require
+from tests.metrics.lakes import END, START, make_lake, pinned_clock
+
+ENGINES = ("duckdb", "spark")
+NY = "America/New_York"
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """The module's one SparkSession (a runner's engine gets the same one: getOrCreate)."""
+    require(importlib.util.find_spec("pyspark") is not None, "pyspark is not installed")
+    require(bool(shutil.which("java") or os.environ.get("JAVA_HOME")), "no Java for Spark")
+    from pipesteward.metrics.engines.spark import SparkEngine
+
+    engine = SparkEngine(EngineSettings(spark_master="local[2]"))
+    yield engine
+    engine.spark.stop()
+
+
+@pytest.fixture(scope="module")
+def base_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_lake(tmp_path_factory.mktemp("spark_base") / "lake", users=300)
+
+
+def backfill(base: Path, root: Path, engine: str, start: date, end: date,
+             models: tuple[str, ...] = ORDER, tz: str = "UTC") -> tuple[Path, dict]:
+    lake = root / engine
+    shutil.copytree(base / "sources", lake / "sources")
+    runner = ModelRunner(lake, clock=pinned_clock, engine=engine, reporting_timezone=tz)
+    try:
+        return lake, {m: runner.run(m, start, end) for m in models}
+    finally:
+        runner.close()
+
+
+@pytest.fixture(scope="module")
+def backfills(spark: Any, base_lake: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
+    root = tmp_path_factory.mktemp("spark_vs_duckdb")
+    return {engine: backfill(base_lake, root, engine, START, END) for engine in ENGINES}
+
+
+def partitions(lake: Path, model: str) -> dict[str, Path]:
+    root = lake / "models" / model
+    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*.parquet"))}
+
+
+def _sort_key(row: dict) -> tuple:
+    return tuple((v is None, str(v)) for v in row.values() if not isinstance(v, float))
+
+
+def assert_same_rows(a: list[dict], b: list[dict], where: str) -> None:
+    assert len(a) == len(b), f"{where}: {len(a)} rows on duckdb, {len(b)} on spark"
+    for x, y in zip(sorted(a, key=_sort_key), sorted(b, key=_sort_key), strict=True):
+        assert list(x) == list(y), where
+        for col, v in x.items():
+            w = y[col]
+            if isinstance(v, float) or isinstance(w, float):
+                assert v is not None and w is not None, (where, col, x, y)
+                assert math.isclose(v, w, rel_tol=1e-9, abs_tol=1e-12), (where, col, x, y)
+            else:
+                assert v == w, (where, col, x, y)
+
+
+def assert_same_outputs(duck: Path, spark: Path, model: str) -> None:
+    ours, theirs = partitions(duck, model), partitions(spark, model)
+    assert list(ours) == list(theirs), model  # the same partitions, written the same way
+    for key, path in ours.items():
+        a, b = pq.read_table(path), pq.read_table(theirs[key])
+        assert a.schema == b.schema, (model, key, a.schema, b.schema)
+        assert_same_rows(a.to_pylist(), b.to_pylist(), f"{model} {key}")
+
+
+# ---------------------------------------------------------------------------- transpilation
+@pytest.mark.parametrize("tz", ["UTC", NY])
+@pytest.mark.parametrize("model", ORDER)
+def test_model_sql_transpiles_to_spark_without_warnings(
+    model: str, tz: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="sqlglot"):
+        sql = render(model, START, END, tz, dialect="spark")  # unsupported: raises
+    assert not [r for r in caplog.records if r.name.startswith("sqlglot")], caplog.text
+    sqlglot.parse_one(sql, read="spark", error_level=ErrorLevel.RAISE)
+    for duckdb_only in (r"generate_series\(", r"unnest\(", r"\bqualify\b", r"strftime\(",
+                        r"arg_max\(", r"read_parquet\(", r"\bat time zone\b"):
+        assert not re.search(duckdb_only, sql, re.IGNORECASE), (model, duckdb_only)
+
+
+# ---------------------------------------------------------------------------- same rows
+@pytest.mark.parametrize("model", ORDER)
+def test_spark_and_duckdb_backfills_give_the_same_rows(
+    backfills: dict[str, tuple[Path, dict]], model: str
+) -> None:
+    (duck, duck_results), (spark, spark_results) = backfills["duckdb"], backfills["spark"]
+    d: ModelResult = duck_results[model]
+    s: ModelResult = spark_results[model]
+    assert d.status == s.status == "succeeded"
+    assert (d.rows, d.partitions) == (s.rows, s.partitions) and d.rows > 0
+    # logic_version fingerprints the SQL as written (DuckDB dialect) and the definitions, not
+    # the engine: the same rows carry the same version whichever engine computed them.
+    assert d.logic_version == s.logic_version == logic_version(model)
+    assert_same_outputs(duck, spark, model)
+
+
+def test_the_reporting_day_in_another_time_zone_is_the_same(
+    spark: Any, base_lake: Path, tmp_path: Path
+) -> None:
+    # Partitions are UTC days; New York days straddle two of them (a margin day each side).
+    start, end = date(2025, 2, 26), date(2025, 3, 3)
+    lakes = {e: backfill(base_lake, tmp_path, e, start, end, ("daily_growth",), NY)[0]
+             for e in ENGINES}
+    assert_same_outputs(lakes["duckdb"], lakes["spark"], "daily_growth")
+
+
+# ---------------------------------------------------------------------------- CLI
+def test_steward_backfill_engine_spark_end_to_end(spark: Any, project: Path) -> None:
+    cli, spec = CliRunner(), str(project)
+    done = cli.invoke(app, ["data", "generate", "--spec", spec, "--start", "2025-02-26",
+                            "--days", "4", "--users", "200", "--seed", "3", "--json"])
+    assert done.exit_code == 0, done.output
+    done = cli.invoke(app, ["backfill", "--spec", spec, "--start", "2025-02-27",
+                            "--end", "2025-03-01", "--engine", "spark", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.output)
+    assert report["ok"] and [p["pipeline"] for p in report["pipelines"]] == list(ORDER)
+    assert all(p["status"] == "succeeded" and p["rows"] > 0 for p in report["pipelines"])
+    lake = project.parent / ".steward" / "lake"
+    assert {k for m in ORDER for k in partitions(lake, m)} >= {
+        "date=2025-02-27/part-0.parquet", "date=2025-03-01/part-0.parquet",
+        "month=2025-02/part-0.parquet", "month=2025-03/part-0.parquet"}
+    runs = json.loads(cli.invoke(app, ["runs", "--spec", spec, "--json"]).output)["runs"]
+    assert runs and all(r["engine"] == "spark" for r in runs)
