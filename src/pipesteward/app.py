@@ -21,6 +21,7 @@ from pipesteward.spec import Spec, load_spec
 if TYPE_CHECKING:
     from pipesteward.checks.result import CheckResult
     from pipesteward.exports.service import ExportReport
+    from pipesteward.incidents.paging import Sender
     from pipesteward.metrics.generator import Generated
     from pipesteward.metrics.runner import ModelRunner
     from pipesteward.oncall.service import OnCallService
@@ -157,6 +158,22 @@ class Steward:
         from pipesteward.incidents.records import list_incidents, to_json
 
         return [to_json(i) for i in list_incidents(self.store, status)]
+
+    @cached_property
+    def pager(self) -> Sender:
+        """How pages go out: Apprise, retried with real waits (tests set a local one)."""
+        import time as _time
+
+        from pipesteward.incidents.notifier import AppriseNotifier
+        from pipesteward.incidents.paging import Sender
+
+        return Sender(AppriseNotifier(), _time.sleep)
+
+    def escalate_incidents(self, at: datetime) -> list[int]:
+        """Page the next level of unacknowledged incidents past their ack timeout."""
+        from pipesteward.incidents.service import escalate
+
+        return escalate(self, at)
 
     def acknowledge_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
         from pipesteward.incidents.records import acknowledge

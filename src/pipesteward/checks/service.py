@@ -77,15 +77,16 @@ def check_day(
     steward: Steward, day: date, *, as_of: datetime, record: bool = True,
     pipelines: Collection[str] | None = None, check_ids: Collection[str] | None = None,
 ) -> list[CheckResult]:
-    """Run every check for the day (or those named); record results, open/resolve incidents."""
+    """Run every check for the day (or those named); record results, open/resolve incidents
+    and page the new ones."""
     audience = {p.id: p.audience for p in steward.spec.pipelines}
     chosen = [c for c in CHECKS if check_ids is None or c.id in check_ids]
     results = run_checks(inputs_for(steward, day, as_of), audience, pipelines=pipelines,
                          checks=chosen)
     if record:
-        from pipesteward.incidents.records import record_results
+        from pipesteward.incidents.service import record
 
-        record_results(steward.store, results, day=day.isoformat(), at=as_of)
+        record(steward, results, day=day.isoformat(), at=as_of)  # and pages new incidents
     return results
 
 

@@ -25,7 +25,8 @@ AtOpt = Annotated[
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="Who is acting (an engineer id).")]
 
-incidents_app = typer.Typer(help="List, acknowledge and resolve incidents.", no_args_is_help=True)
+incidents_app = typer.Typer(help="List, acknowledge, resolve and escalate incidents.",
+                            no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,7 @@ def register(app: typer.Typer) -> None:
     incidents_app.command("list")(incidents_list)
     incidents_app.command("ack")(incidents_ack)
     incidents_app.command("resolve")(incidents_resolve)
+    incidents_app.command("escalate")(incidents_escalate)
 
 
 # The edge reads the clock; everything below takes the instant as an argument.
@@ -125,9 +127,26 @@ def incidents_list(
         emit_json({"incidents": rows})
         return
     out.print(table(None, ["id", "status", "check", "pipeline", "partition", "opened",
-                           "times", "message"],
+                           "times", "paged", "message"],
                     [(i["id"], i["status"], i["check"], i["pipeline"], i["partition"],
-                      i["opened_at"], i["occurrences"], i["message"]) for i in rows]))
+                      i["opened_at"], i["occurrences"], _paged(i), i["message"])
+                     for i in rows]))
+
+
+def _paged(incident: dict) -> str:
+    """Who was paged last and whether it reached them; channels are already masked."""
+    steps = incident["escalation"]
+    if not steps:
+        return "[red]undelivered[/] (nobody to page)"
+    who = steps[incident["level"] - 1]["engineer"]
+    mine = [d for d in incident["deliveries"] if d["level"] == incident["level"]]
+    if incident["delivered"]:
+        return f"{who} (level {incident['level']}): sent"
+    if any(d["status"] == "pending" for d in mine):
+        return f"{who} (level {incident['level']}): pending"
+    why = "no notify URLs" if not mine else "every channel failed"
+    shown = f"[red]undelivered[/] ({why})" if incident["status"] != "resolved" else "undelivered"
+    return f"{who} (level {incident['level']}): {shown}"
 
 
 @handle_errors
@@ -148,6 +167,24 @@ def incidents_resolve(
     """Resolve an incident by hand (a check that passes again resolves its own)."""
     load(spec).resolve_incident(incident_id, by=by, at=_instant(at))
     out.print(f"incident {incident_id} resolved")
+
+
+@handle_errors
+def incidents_escalate(
+    at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False,
+) -> None:
+    """Page the next level of every unacknowledged incident past its ack timeout (run it
+    every few minutes, e.g. from cron); also resends pages a crashed process left pending."""
+    steward = load(spec)
+    escalated = steward.escalate_incidents(_instant(at))
+    rows = [i for i in steward.incidents("active") if i["id"] in escalated]
+    if json:
+        emit_json({"escalated": rows})
+        return
+    for i in rows:
+        out.print(f"incident {i['id']} escalated: {_paged(i)}")
+    if not rows:
+        out.print("nothing to escalate")
 
 
 def check_and_export(steward: Steward, day: date, at: datetime, quiet: bool = False) -> None:

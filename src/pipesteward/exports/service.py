@@ -94,17 +94,20 @@ def export_day(
     failed = [d for d in deliveries if d.status != "verified"]
     if failed:
         from pipesteward.incidents.records import raise_incident
+        from pipesteward.incidents.service import page, router
 
         detail = "; ".join(f"{d.target} ({d.grain} {d.period}) after {d.attempts} attempts: "
                            f"{d.error}" for d in failed)
         message = (f"export of {day} failed: {detail}. Nothing was half-written: each period "
                    f"holds its previous export or none. Fix the target, then "
                    f"`steward export --date {day}`.")
+        routes = router(steward, steward.oncall.rota())
         with steward.store.transaction() as session:
             raise_incident(session, check_id="engagement.export",
                            pipeline="aggregate_engagement", partition=day.isoformat(),
                            message=message, figures={"failed": [d.target for d in failed]},
-                           at=at)
+                           at=at, router=routes)
+        page(steward, at)
         raise RunFailed(message)
     # Read the new exports back through the check too: it resolves an earlier mismatch.
     from pipesteward.checks.service import check_day

@@ -1,3 +1,3 @@
 """Incidents: a failed check or export opens one, deduplicated by (check, pipeline, partition);
-a check that passes again resolves it. Paging (routing, escalation, Apprise) builds on these
-records; here they are only opened, updated, acknowledged and resolved."""
+a check that passes again resolves it. A new incident is paged to its pipeline's responder
+(`paging`), escalates level by level until acknowledged, and every delivery is recorded."""

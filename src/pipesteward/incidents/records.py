@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from pipesteward.checks.result import CheckResult
 from pipesteward.errors import NotFound, UserError
+from pipesteward.incidents.paging import Router, aware, delivered, deliveries_json, open_page
 from pipesteward.store import Store
 from pipesteward.store.incidents import CheckResultRecord, Incident
 
@@ -45,9 +46,12 @@ def _open_for(session: Session, key: str) -> Incident | None:
 
 def raise_incident(
     session: Session, *, check_id: str, pipeline: str, partition: str, message: str,
-    figures: dict[str, Any], at: datetime, responder: str | None = None,
+    figures: dict[str, Any], at: datetime, router: Router | None = None,
 ) -> tuple[Incident, bool]:
-    """Open an incident, or update the open one with the same key; True when newly opened."""
+    """Open an incident, or update the open one with the same key; True when newly opened.
+
+    A new incident is routed (`router`): its responder and escalation chain are stored and
+    pending deliveries recorded in this transaction; a repeat only updates it, no new page."""
     key = incident_key(check_id, pipeline, partition)
     incident = _open_for(session, key)
     if incident is not None:
@@ -58,17 +62,19 @@ def raise_incident(
         return incident, False
     incident = Incident(
         key=key, check_id=check_id, pipeline=pipeline, partition=partition, status="open",
-        responder=responder, opened_at=at, updated_at=at, occurrences=1, message=message,
-        figures=_plain(figures),
+        responder=None, opened_at=at, updated_at=at, occurrences=1, message=message,
+        figures=_plain(figures), level=0,
     )
     session.add(incident)
     session.flush()
+    if router is not None:
+        open_page(session, incident, router, at)
     return incident, True
 
 
 def record_results(
     store: Store, results: Iterable[CheckResult], *, day: str, at: datetime,
-    responder: dict[str, str | None] | None = None,
+    router: Router | None = None,
 ) -> Changes:
     """Store the results; failed ERROR checks open or update incidents, passes resolve them."""
     changes = Changes([], [], [])
@@ -85,7 +91,7 @@ def record_results(
                 incident, new = raise_incident(
                     session, check_id=r.id, pipeline=r.pipeline, partition=r.partition,
                     message=r.message, figures=r.figures, at=at,
-                    responder=(responder or {}).get(r.pipeline),
+                    router=router,
                 )
                 (changes.opened if new else changes.updated).append(incident.id)
             elif r.passed and incident_key(r.id, r.pipeline, r.partition) in open_keys:
@@ -145,19 +151,18 @@ def resolve(store: Store, incident_id: int, *, by: str, at: datetime) -> Inciden
 
 
 def _utc(at: datetime | None) -> str | None:
-    # SQLite keeps no offset; every instant is written in UTC.
-    if at is None:
-        return None
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
+    return None if at is None else aware(at).isoformat()
 
 
 def to_json(incident: Incident) -> dict[str, Any]:
-    """DESIGN section 9's shape of `steward incidents list --json`."""
+    """DESIGN section 9's shape of `steward incidents list --json` (and a few more fields)."""
     return {
         "id": incident.id, "key": incident.key, "pipeline": incident.pipeline,
         "check": incident.check_id, "partition": incident.partition, "status": incident.status,
         "responder": incident.responder,
         "opened_at": _utc(incident.opened_at),
         "occurrences": incident.occurrences, "message": incident.message,
-        "deliveries": [],  # paging (Apprise) records its attempts here
+        "level": incident.level, "escalation": incident.escalation or [],
+        "delivered": delivered(incident),
+        "deliveries": deliveries_json(incident),
     }
