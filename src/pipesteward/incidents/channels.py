@@ -34,9 +34,9 @@ def scrub(text: str, url: str) -> str:
     text = text.replace(url, mask(url))
     rest = url.split("://", 1)[-1]
     pieces = set(re.split(r"[/@:?&=#]", rest))
-    host = _shown_host(url)
-    shown = set(re.split(r"[:]", host)) if host else set()
-    for piece in sorted(pieces - shown, key=len, reverse=True):
-        if len(piece) >= 4:  # short pieces ("json", "80") would scrub ordinary words
+    host = _shown_host(url) or ""
+    for piece in sorted(pieces, key=len, reverse=True):
+        # Short pieces ("json", "80") would scrub ordinary words; the host is shown anyway.
+        if len(piece) >= 4 and piece not in host:
             text = text.replace(piece, HIDDEN)
     return text
