@@ -131,22 +131,38 @@ def incidents_list(
                     [(i["id"], i["status"], i["check"], i["pipeline"], i["partition"],
                       i["opened_at"], i["occurrences"], _paged(i), i["message"])
                      for i in rows]))
+    _undelivered(rows)
 
 
 def _paged(incident: dict) -> str:
-    """Who was paged last and whether it reached them; channels are already masked."""
-    steps = incident["escalation"]
-    if not steps:
-        return "[red]undelivered[/] (nobody to page)"
-    who = steps[incident["level"] - 1]["engineer"]
-    mine = [d for d in incident["deliveries"] if d["level"] == incident["level"]]
+    """Who was paged last and whether it reached them (channels are masked in the JSON)."""
+    if not incident["escalation"]:
+        return "[red]undelivered[/]"
+    who = incident["escalation"][incident["level"] - 1]["engineer"]
     if incident["delivered"]:
-        return f"{who} (level {incident['level']}): sent"
-    if any(d["status"] == "pending" for d in mine):
-        return f"{who} (level {incident['level']}): pending"
-    why = "no notify URLs" if not mine else "every channel failed"
-    shown = f"[red]undelivered[/] ({why})" if incident["status"] != "resolved" else "undelivered"
-    return f"{who} (level {incident['level']}): {shown}"
+        return f"{who}: sent"
+    if _mine(incident, "pending"):
+        return f"{who}: pending"
+    return f"{who}: [red]undelivered[/]"
+
+
+def _mine(incident: dict, status: str) -> list[dict]:
+    return [d for d in incident["deliveries"]
+            if d["level"] == incident["level"] and d["status"] == status]
+
+
+def _undelivered(rows: list[dict]) -> None:
+    """Active incidents whose last page reached nobody, and why: they need a person's eye."""
+    for i in rows:
+        if i["status"] == "resolved" or i["delivered"] or _mine(i, "pending"):
+            continue
+        if not i["escalation"]:
+            why = f"nobody to page for {i['pipeline']}"
+        else:
+            who = i["escalation"][i["level"] - 1]["engineer"]
+            why = (f"every channel of {who} failed" if _mine(i, "failed")
+                   else f"no notify URLs for {who}")
+        out.print(f"incident {i['id']} undelivered: {why}")
 
 
 @handle_errors
@@ -183,6 +199,7 @@ def incidents_escalate(
         return
     for i in rows:
         out.print(f"incident {i['id']} escalated: {_paged(i)}")
+    _undelivered(rows)
     if not rows:
         out.print("nothing to escalate")
 
