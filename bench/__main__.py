@@ -430,6 +430,11 @@ def main(argv: list[str] | None = None) -> None:
         ours.status, ours.note = "skipped", "`steward backfill` does not exist yet"
     if spark:
         repeat(spk, a.repeat, timeout=a.spark_timeout, before=clean_models, slow=60)
+        if spk.status == "ok":
+            d = compare(hand_out, models)
+            agreement.append("hand-written SQL vs steward backfill --engine spark: " + (
+                "identical outputs" if not d else
+                f"DIFFER in {sorted(d)}: {json.dumps(d)[:800]}"))
     else:
         spk.status = "skipped"
         spk.note = ("skipped (--skip spark)" if "spark" in a.skip
