@@ -71,6 +71,9 @@ def test_project_backfill_agrees_with_the_hand_written_sql(lake_project: tuple[P
 
 
 def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
+    from tests.conftest import require
+
+    require(Path(harness.TIME).exists(), "/usr/bin/time is missing (apt-get install time)")
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--users", "1500", "--days", "4", "--repeat", "1",
          "--history", "", "--skip", "check,spark", "--no-write", "--workdir", str(tmp_path)],
