@@ -73,7 +73,9 @@ class SmtpInbox:
         out = []
         for m in self.messages:
             part = next(p for p in m.walk() if p.get_content_type() == "text/plain")
-            out.append(part.get_payload(decode=True).decode("utf-8"))
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            out.append(payload.decode("utf-8"))
         return out
 
 

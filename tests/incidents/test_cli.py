@@ -7,13 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.incidents.receivers import http_inbox
+from tests.incidents.team import fail, team
+from tests.incidents.test_paging import A_AWAY, MARCH, XMAS
 from typer.testing import CliRunner
 
 from pipesteward.app import Steward
 from pipesteward.cli import app
-from tests.incidents.receivers import http_inbox
-from tests.incidents.team import fail, team
-from tests.incidents.test_paging import A_AWAY, MARCH, XMAS
 
 
 def steward_cli(spec: Path, *args: str):  # type: ignore[no-untyped-def]

@@ -84,9 +84,9 @@ def check_day(
     results = run_checks(inputs_for(steward, day, as_of), audience, pipelines=pipelines,
                          checks=chosen)
     if record:
-        from pipesteward.incidents.service import record
+        from pipesteward.incidents.service import record as record_and_page
 
-        record(steward, results, day=day.isoformat(), at=as_of)  # and pages new incidents
+        record_and_page(steward, results, day=day.isoformat(), at=as_of)
     return results
 
 
