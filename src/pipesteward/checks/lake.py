@@ -133,17 +133,9 @@ class Lake:
         return len(values), pc.count_distinct(values).as_py()
 
     def source_days(self, table: str) -> list[date]:
-        folder = self.root / "sources" / table
-        if not folder.is_dir():
-            return []
-        days = []
-        for p in folder.iterdir():
-            if p.is_dir() and p.name.startswith("date="):
-                try:
-                    days.append(date.fromisoformat(p.name[5:]))
-                except ValueError:
-                    continue
-        return sorted(days)
+        from pipesteward.metrics.sources import partition_days
+
+        return partition_days(self.root, table)
 
     def history_start(self) -> date | None:
         """The first day the lake has data for (its earliest events or orders partition)."""
