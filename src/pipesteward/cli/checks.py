@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
-from pipesteward.errors import RunFailed, UserError
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    emit_json,
+    handle_errors,
+    load,
+    now,
+    out,
+    parse_date,
+    parse_instant,
+    table,
+)
+from pipesteward.errors import RunFailed
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -21,7 +32,8 @@ DateOpt = Annotated[
 ]
 AtOpt = Annotated[
     str | None,
-    typer.Option("--at", help="Evaluate as of this instant, ISO 8601 (default: now)."),
+    typer.Option("--at", help="As of this instant: local to the team's time zone unless it "
+                 "carries an offset (default: now)."),
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="Who is acting (an engineer id).")]
 
@@ -40,25 +52,12 @@ def register(app: typer.Typer) -> None:
 
 
 # The edge reads the clock; everything below takes the instant as an argument.
-def _instant(at: str | None) -> datetime:
-    if at is None:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(at)
-    except ValueError:
-        raise UserError(
-            f"--at: '{at}' is not an ISO 8601 instant (e.g. 2026-03-02T07:00Z)"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _instant(steward: Steward, at: str | None) -> datetime:
+    return parse_instant(at, "--at", steward.spec.team.tz) if at else now()
 
 
 def _day(steward: Steward, value: str | None, at: datetime) -> date:
-    if value is None:
-        return steward.reporting_yesterday(at)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--date: '{value}' is not a date YYYY-MM-DD") from None
+    return parse_date(value, "--date") if value else steward.reporting_yesterday(at)
 
 
 def print_results(results: list[CheckResult]) -> None:
@@ -83,9 +82,9 @@ def check(
     from pipesteward.checks.service import summary
 
     steward = load(spec)
-    now = _instant(at)
-    day = _day(steward, date_, now)
-    results = steward.check(day, as_of=now)
+    at_ = _instant(steward, at)
+    day = _day(steward, date_, at_)
+    results = steward.check(day, as_of=at_)
     if json:
         emit_json(summary(day, results))
     else:
@@ -101,9 +100,9 @@ def export(
 ) -> None:
     """Export the day's investor metrics to every reporting target, verified by reading back."""
     steward = load(spec)
-    now = _instant(at)
-    day = _day(steward, date_, now)
-    report = steward.export(day, at=now)
+    at_ = _instant(steward, at)
+    day = _day(steward, date_, at_)
+    report = steward.export(day, at=at_)
     if json:
         emit_json(report.to_json())
         return
@@ -171,7 +170,8 @@ def incidents_ack(
     by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Acknowledge an incident (stops its escalation)."""
-    load(spec).acknowledge_incident(incident_id, by=by, at=_instant(at))
+    steward = load(spec)
+    steward.acknowledge_incident(incident_id, by=by, at=_instant(steward, at))
     out.print(f"incident {incident_id} acknowledged")
 
 
@@ -181,7 +181,8 @@ def incidents_resolve(
     by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Resolve an incident by hand (a check that passes again resolves its own)."""
-    load(spec).resolve_incident(incident_id, by=by, at=_instant(at))
+    steward = load(spec)
+    steward.resolve_incident(incident_id, by=by, at=_instant(steward, at))
     out.print(f"incident {incident_id} resolved")
 
 
@@ -192,7 +193,7 @@ def incidents_escalate(
     """Page the next level of every unacknowledged incident past its ack timeout (run it
     every few minutes, e.g. from cron); also resends pages a crashed process left pending."""
     steward = load(spec)
-    escalated = steward.escalate_incidents(_instant(at))
+    escalated = steward.escalate_incidents(_instant(steward, at))
     rows = [i for i in steward.incidents("active") if i["id"] in escalated]
     if json:
         emit_json({"escalated": rows})

@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -54,6 +55,31 @@ def handle_errors(fn: F) -> F:
 def _print_error(message: str) -> None:
     for line in message.splitlines() or [""]:
         err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+
+
+def now() -> datetime:
+    """The clock, read only at this edge (tests pin it)."""
+    return datetime.now(UTC)
+
+
+def parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} '{value}' is not a date YYYY-MM-DD") from None
+
+
+def parse_instant(value: str, option: str, tz: Any) -> datetime:
+    """A local time in the team's zone ("2026-12-25 12:00"), or with an offset; a date alone
+    means 12:00 local that day (the instant a holiday is attributed by)."""
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(12), tzinfo=tz).astimezone(UTC)
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} '{value}' is not a time like 2026-12-25T12:00 (local to the "
+                        "team's time zone) or 2026-12-25T17:00+00:00") from None
+    return (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(UTC)
 
 
 def load(spec: Path) -> Steward:

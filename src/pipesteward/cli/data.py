@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
-from pipesteward.errors import UserError
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    emit_json,
+    handle_errors,
+    load,
+    out,
+    parse_date,
+    table,
+)
 
 data_app = typer.Typer(help="Source data in the lake.", no_args_is_help=True)
 
@@ -17,13 +24,6 @@ data_app = typer.Typer(help="Source data in the lake.", no_args_is_help=True)
 def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
     data_app.command("generate")(generate)
-
-
-def parse_date(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option}: '{value}' is not a date YYYY-MM-DD") from None
 
 
 @handle_errors
@@ -50,7 +50,7 @@ def generate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     steward = load(spec)
-    first = parse_date("--start", start)
+    first = parse_date(start, "--start")
     t0 = time.perf_counter()
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

@@ -4,13 +4,24 @@ the edge that reads the clock (`now`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    emit_json,
+    handle_errors,
+    load,
+    now,
+    out,
+    parse_date,
+    parse_instant,
+    table,
+)
 from pipesteward.errors import UserError
 
 oncall_app = typer.Typer(help="Who is on call, the schedule and its changes.", no_args_is_help=True)
@@ -29,34 +40,6 @@ def register(app: typer.Typer) -> None:
     oncall_app.add_typer(unavailable_app, name="unavailable")
     oncall_app.add_typer(override_app, name="override")
     app.add_typer(oncall_app, name="oncall")
-
-
-def now() -> datetime:
-    """The one place on-call commands read the clock (tests pin it)."""
-    return datetime.now(UTC)
-
-
-# ---------------------------------------------------------------------------- parsing
-
-
-def parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} '{value}' is not a date YYYY-MM-DD") from None
-
-
-def parse_instant(value: str, option: str, tz: Any) -> datetime:
-    """A local time in the team's zone ("2026-12-25 12:00"), or with an offset; a date alone
-    means 12:00 local that day (the instant a holiday is attributed by)."""
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(12), tzinfo=tz).astimezone(UTC)
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} '{value}' is not a time like 2026-12-25T12:00 (local to the "
-                        "team's time zone) or 2026-12-25T17:00+00:00") from None
-    return (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(UTC)
 
 
 def _local(value: str | None, tz: Any) -> str:

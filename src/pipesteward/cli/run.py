@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
-from pipesteward.cli.data import parse_date
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    emit_json,
+    handle_errors,
+    load,
+    now,
+    out,
+    parse_date,
+    table,
+)
 from pipesteward.errors import RunFailed
 
 if TYPE_CHECKING:
@@ -47,12 +56,12 @@ def run(
     """Run the pipelines for one day (and rebuild its month of aggregate_growth)."""
     steward = load(spec)
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
-    d = parse_date("--date", day) if day else steward.reporting_yesterday(datetime.now(UTC))
+    d = parse_date(day, "--date") if day else steward.reporting_yesterday(now())
     execute(steward, d, d, only, engine, as_json)
     if only is None:  # a whole day ran: check it and export its investor metrics (cli/checks)
         from pipesteward.cli.checks import check_and_export
 
-        check_and_export(steward, d, datetime.now(UTC), quiet=as_json)
+        check_and_export(steward, d, now(), quiet=as_json)
 
 
 @handle_errors
@@ -66,7 +75,7 @@ def backfill(
 ) -> None:
     """Recompute a range of days: one set-based query per pipeline over the whole range."""
     steward = load(spec)
-    execute(steward, parse_date("--start", start), parse_date("--end", end), only, engine,
+    execute(steward, parse_date(start, "--start"), parse_date(end, "--end"), only, engine,
             as_json)
 
 
@@ -157,7 +166,7 @@ def runs(
 ) -> None:
     """List the recorded model runs, newest first."""
     steward = load(spec)
-    records = steward.runs(pipeline=pipeline, day=parse_date("--date", day) if day else None,
+    records = steward.runs(pipeline=pipeline, day=parse_date(day, "--date") if day else None,
                            limit=limit)
     if as_json:
         emit_json({"runs": [r.as_dict() for r in records]})
