@@ -139,3 +139,72 @@ def test_aggregate_growth_of_a_month_with_no_daily_rows_is_empty(tmp_path: Path)
     finally:
         runner.close()
     assert result.rows == 0
+
+
+# ------------------------------------------------------------------ re-deliveries: latest load wins
+def _redeliver(lake: Path, table: str, key_column: str, key: int, changes: dict) -> date:
+    """Append a later load of one row (same key, `changes` applied) beside its partition's file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    for part in sorted((lake / "sources" / table).glob("date=*/part-0.parquet")):
+        t = pq.read_table(part)
+        hit = t.filter(pc.equal(t.column(key_column), key))
+        if hit.num_rows == 0:
+            continue
+        loaded = pc.max(t.column("loaded_at")).as_py() + timedelta(hours=1)
+        later = hit.slice(0, 1)
+        for name, value in {**changes, "loaded_at": loaded}.items():
+            i = later.schema.get_field_index(name)
+            later = later.set_column(i, later.schema.field(i),
+                                     pa.array([value]).cast(later.schema.field(i).type))
+        pq.write_table(later, part.with_name("part-1.parquet"))
+        return date.fromisoformat(part.parent.name.removeprefix("date="))
+    raise AssertionError(f"no {table} row with {key_column} = {key}")
+
+
+def _build(lake: Path) -> None:
+    runner = ModelRunner(lake, clock=pinned_clock)
+    try:
+        for name in ORDER:
+            runner.run(name, START, END)
+    finally:
+        runner.close()
+
+
+def test_a_later_load_wins_before_the_filters(tmp_path: Path) -> None:
+    """An order re-delivered as cancelled and a user re-delivered as a test user stop counting."""
+    lake = make_lake(tmp_path / "lake", users=300)
+    before = Reference(lake)
+    orders, active = before.orders, before.active
+    day = date(2025, 2, 20)
+    # an order of a user with one completed order on the day; a different user active that day
+    on_day = orders[orders.day == day]
+    single = on_day.groupby("user_id").order_id.transform("size") == 1
+    order = on_day[single].iloc[0]
+    # a user active on the day who also ordered on it (another one)
+    both = sorted((set(active[active.day == day].user_id) & set(on_day.user_id))
+                  - {order.user_id})
+    assert both, "the generator should produce active users who order"
+    user = int(both[0])
+    assert _redeliver(lake, "orders", "order_id", int(order.order_id),
+                      {"status": "cancelled"}) == day
+    _redeliver(lake, "users", "user_id", user, {"is_test": True})
+    _build(lake)
+
+    after = Reference(lake)
+    assert int(order.order_id) not in set(after.orders.order_id)
+    assert user not in set(after.qualifying.user_id)
+    units = read_partition(lake, "unit_profit", day.isoformat()).to_pylist()
+    counted = {u["user_id"] for u in units}
+    assert int(order.user_id) not in counted and user not in counted
+    profit = row(lake, "aggregate_profit", day.isoformat())
+    assert profit["orders"] == len(on_day) - 1 - int((on_day.user_id == user).sum())
+    growth = row(lake, "daily_growth", day.isoformat())
+    assert growth["active_users"] == len(before.active_by_day[day]) - 1
+    assert growth["total_users"] == before._day_figures(day)["total_users"] - 1
+    eng = row(lake, "aggregate_engagement", day.isoformat())
+    assert eng["dau"] == growth["active_users"]
+    for model in ORDER:
+        assert_same_rows(rows_of(lake, model), getattr(after, model)(START, END), model)

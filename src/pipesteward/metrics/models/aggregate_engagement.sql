@@ -3,11 +3,19 @@
 -- DAU split into users who signed up on the day and before it. Every day of the range has a row.
 -- Relations: users (all signups up to $end), events (from $start - 29 days).
 -- Parameters: $start, $end (dates).
-WITH qualifying_users AS (
-    SELECT user_id, reporting_day(signup_at) AS signup_day
+-- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
+-- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
+-- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
+-- counts through an earlier load.
+WITH latest_users AS (
+    SELECT user_id, signup_at, is_test
     FROM users
-    WHERE qualifying_user(is_test)
     QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
+),
+qualifying_users AS (
+    SELECT user_id, reporting_day(signup_at) AS signup_day
+    FROM latest_users
+    WHERE qualifying_user(is_test)
 ),
 active AS (
     SELECT DISTINCT user_id, reporting_day(event_at) AS date, platform

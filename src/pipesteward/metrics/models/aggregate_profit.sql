@@ -2,11 +2,25 @@
 -- that profit.reconciliation compares two independent computations). Every day of the range
 -- has a row; a day without orders has zeros and a NULL margin.
 -- Relations: users, orders. Parameters: $start, $end (dates).
-WITH qualifying_users AS (
-    SELECT user_id
+-- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
+-- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
+-- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
+-- counts through an earlier load.
+WITH latest_users AS (
+    SELECT user_id, is_test
     FROM users
-    WHERE qualifying_user(is_test)
     QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
+),
+qualifying_users AS (
+    SELECT user_id
+    FROM latest_users
+    WHERE qualifying_user(is_test)
+),
+latest_orders AS (
+    SELECT order_id, user_id, ordered_at, status, revenue, cost_of_goods, shipping_cost,
+           payment_fee, refunded_amount
+    FROM orders
+    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
 ),
 completed AS (
     SELECT
@@ -15,9 +29,8 @@ completed AS (
         revenue,
         order_cost(cost_of_goods, shipping_cost, payment_fee, refunded_amount) AS cost,
         order_profit(revenue, cost_of_goods, shipping_cost, payment_fee, refunded_amount) AS profit
-    FROM orders
+    FROM latest_orders
     WHERE completed_order(status)
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
 ),
 days AS (
     SELECT CAST(d AS DATE) AS date

@@ -2,11 +2,19 @@
 -- rates x(d) / x(d-1) - 1 (NULL when x(d-1) is 0 or missing). Every day of the range has a row.
 -- Relations: users (all signups up to $end), events and orders (from $start - 1 day).
 -- Parameters: $start, $end (dates).
-WITH qualifying_users AS (
-    SELECT user_id, reporting_day(signup_at) AS signup_day
+-- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
+-- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
+-- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
+-- counts through an earlier load.
+WITH latest_users AS (
+    SELECT user_id, signup_at, is_test
     FROM users
-    WHERE qualifying_user(is_test)
     QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
+),
+qualifying_users AS (
+    SELECT user_id, reporting_day(signup_at) AS signup_day
+    FROM latest_users
+    WHERE qualifying_user(is_test)
 ),
 days AS (
     -- the day before the range too: the base of the first day's rates
@@ -31,11 +39,15 @@ active_users AS (
       AND user_id IN (SELECT user_id FROM qualifying_users)
     GROUP BY reporting_day(event_at)
 ),
+latest_orders AS (
+    SELECT order_id, user_id, ordered_at, status, revenue
+    FROM orders
+    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
+),
 completed AS (
     SELECT reporting_day(ordered_at) AS date, user_id, revenue
-    FROM orders
+    FROM latest_orders
     WHERE completed_order(status)
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
 ),
 revenue AS (
     SELECT date, sum(revenue) AS revenue
