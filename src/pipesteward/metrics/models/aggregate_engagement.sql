@@ -17,16 +17,28 @@ qualifying_users AS (
     FROM latest_users
     WHERE qualifying_user(is_test)
 ),
-active AS (
-    SELECT DISTINCT user_id, reporting_day(event_at) AS date, platform
-    FROM events
-    WHERE active_event(event_type)
-      AND reporting_day(event_at)
-          BETWEEN CAST($start - INTERVAL 29 DAY AS DATE) AND CAST($end AS DATE)
-      AND user_id IN (SELECT user_id FROM qualifying_users)
-),
+-- One pass over the events: each active user-day once, with the platforms it was active on as a
+-- bit mask (web 1, ios 2, android 4); the qualifying filter after the aggregation (on user-days,
+-- not on every event).
 user_days AS (
-    SELECT DISTINCT user_id, date FROM active
+    SELECT
+        e.user_id,
+        e.date,
+        q.signup_day,
+        e.platforms
+    FROM (
+        SELECT
+            user_id,
+            reporting_day(event_at) AS date,
+            bit_or(CASE platform WHEN 'web' THEN 1 WHEN 'ios' THEN 2 WHEN 'android' THEN 4 END)
+                AS platforms
+        FROM events
+        WHERE active_event(event_type)
+          AND reporting_day(event_at)
+              BETWEEN CAST($start - INTERVAL 29 DAY AS DATE) AND CAST($end AS DATE)
+        GROUP BY user_id, reporting_day(event_at)
+    ) AS e
+    JOIN qualifying_users AS q ON q.user_id = e.user_id
 ),
 -- WAU and MAU set-based, without joining every day to its 30-day window: a user who was last
 -- active on day a (before their next active day n) is counted on the days
@@ -63,21 +75,14 @@ windows AS (
 ),
 dau AS (
     SELECT
-        ud.date,
-        count(*) AS dau,
-        count(*) FILTER (WHERE q.signup_day = ud.date) AS dau_new,
-        count(*) FILTER (WHERE q.signup_day < ud.date) AS dau_returning
-    FROM user_days AS ud
-    JOIN qualifying_users AS q ON q.user_id = ud.user_id
-    GROUP BY ud.date
-),
-platforms AS (
-    SELECT
         date,
-        count(*) FILTER (WHERE platform = 'web') AS dau_web,
-        count(*) FILTER (WHERE platform = 'ios') AS dau_ios,
-        count(*) FILTER (WHERE platform = 'android') AS dau_android
-    FROM active
+        count(*) AS dau,
+        count(*) FILTER (WHERE signup_day = date) AS dau_new,
+        count(*) FILTER (WHERE signup_day < date) AS dau_returning,
+        count(*) FILTER (WHERE platforms & 1 <> 0) AS dau_web,
+        count(*) FILTER (WHERE platforms & 2 <> 0) AS dau_ios,
+        count(*) FILTER (WHERE platforms & 4 <> 0) AS dau_android
+    FROM user_days
     GROUP BY date
 )
 SELECT
@@ -86,13 +91,12 @@ SELECT
     CAST(w.wau AS BIGINT) AS wau,
     CAST(w.mau AS BIGINT) AS mau,
     CAST(coalesce(d.dau, 0) AS DOUBLE) / nullif(CAST(w.mau AS DOUBLE), 0) AS stickiness,
-    CAST(coalesce(p.dau_web, 0) AS BIGINT) AS dau_web,
-    CAST(coalesce(p.dau_ios, 0) AS BIGINT) AS dau_ios,
-    CAST(coalesce(p.dau_android, 0) AS BIGINT) AS dau_android,
+    CAST(coalesce(d.dau_web, 0) AS BIGINT) AS dau_web,
+    CAST(coalesce(d.dau_ios, 0) AS BIGINT) AS dau_ios,
+    CAST(coalesce(d.dau_android, 0) AS BIGINT) AS dau_android,
     CAST(coalesce(d.dau_new, 0) AS BIGINT) AS dau_new,
     CAST(coalesce(d.dau_returning, 0) AS BIGINT) AS dau_returning
 FROM windows AS w
 LEFT JOIN dau AS d ON d.date = w.date
-LEFT JOIN platforms AS p ON p.date = w.date
 WHERE w.date BETWEEN $start AND $end
 ORDER BY w.date

@@ -32,12 +32,18 @@ new_users AS (
     FROM qualifying_users
     GROUP BY signup_day
 ),
-active_users AS (
-    SELECT reporting_day(event_at) AS date, count(DISTINCT user_id) AS n
+-- active users: the distinct active user-days first, then the qualifying filter on that much
+-- smaller set (not a semi join of every event), then a count per day
+active_user_days AS (
+    SELECT DISTINCT user_id, reporting_day(event_at) AS date
     FROM events
     WHERE active_event(event_type)
-      AND user_id IN (SELECT user_id FROM qualifying_users)
-    GROUP BY reporting_day(event_at)
+),
+active_users AS (
+    SELECT date, count(*) AS n
+    FROM active_user_days
+    WHERE user_id IN (SELECT user_id FROM qualifying_users)
+    GROUP BY date
 ),
 latest_orders AS (
     SELECT order_id, user_id, ordered_at, status, revenue
