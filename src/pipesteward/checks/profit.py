@@ -30,7 +30,9 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     outcome = reconcile(units, agg, d)
     if not outcome.passed:
         return outcome
-    # Duplicated rows inflate both sides alike, so they reconcile: look for them directly.
+    # The models keep each order_id's latest load, so both sides agree even over duplicated
+    # source rows; a loader that delivers an order twice is still the runbook's inconsistency
+    # (the next re-delivery may differ), so look for them directly.
     rows, distinct = inputs.lake.duplicate_keys("orders", d, "order_id")
     users = [u.get("user_id") for u in units]
     twice = len(users) - len(set(users))
@@ -39,8 +41,9 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     if rows != distinct:
         return fail(
             f"sources/orders/date={d} holds {rows - distinct} duplicated order rows (the same "
-            f"order_id delivered twice), counted in both unit_profit and aggregate_profit. The "
-            f"loader's owners re-deliver the partition without duplicates; then "
+            f"order_id delivered twice); the models count each order's latest load once, so the "
+            f"figures depend on which load is latest. The loader's owners re-deliver the "
+            f"partition without duplicates; then "
             f"`{commands.run(d, ['unit_profit', 'aggregate_profit'])}`.",
             **figures,
         )
