@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipesteward.app import EXAMPLE_TEAM, Steward
+from pipesteward.app import EXAMPLE_FILES, EXAMPLE_TEAM, Steward
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -25,7 +25,7 @@ def require(condition: bool, why: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the example team (spec and runbooks); returns the spec's path."""
-    shutil.copytree(EXAMPLE_TEAM, tmp_path / "team")
+    shutil.copytree(EXAMPLE_TEAM, tmp_path / "team", ignore=EXAMPLE_FILES)
     return tmp_path / "team" / "steward.yaml"
 
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from pipesteward.store.runs import Run
 
 EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
+# What a project starts from: the spec and its runbooks, never state a command left beside them.
+EXAMPLE_FILES = shutil.ignore_patterns(".*", "__pycache__")
 
 
 @dataclass(frozen=True)
@@ -255,5 +257,5 @@ def init_project(target: Path) -> Path:
     if spec_path.exists():
         raise FileExistsError(f"{spec_path} already exists; choose an empty folder")
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(EXAMPLE_TEAM, target, dirs_exist_ok=True)
+    shutil.copytree(EXAMPLE_TEAM, target, dirs_exist_ok=True, ignore=EXAMPLE_FILES)
     return spec_path

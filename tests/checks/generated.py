@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from pipesteward.app import EXAMPLE_TEAM, Steward
+from pipesteward.app import EXAMPLE_FILES, EXAMPLE_TEAM, Steward
 from pipesteward.checks.result import CheckResult
 from pipesteward.metrics.generator import Injection, generate
 from pipesteward.metrics.models import MODELS, ORDER
@@ -66,7 +66,7 @@ class Project:
 
 
 def new_project(folder: Path) -> Steward:
-    shutil.copytree(EXAMPLE_TEAM, folder)
+    shutil.copytree(EXAMPLE_TEAM, folder, ignore=EXAMPLE_FILES)
     return Steward.from_path(folder / "steward.yaml", env={})
 
 

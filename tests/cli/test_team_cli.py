@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from pipesteward.app import EXAMPLE_TEAM
 from pipesteward.cli import app
 
 runner = CliRunner()
@@ -92,3 +94,14 @@ def test_unknown_pipeline_runbook_exits_2(project: Path) -> None:
     result = steward("runbook", "nope", "--spec", str(project))
     assert result.exit_code == 2
     assert "unknown pipeline 'nope'" in result.stderr
+
+
+def test_init_copies_only_the_spec_and_runbooks(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # State a command may have left beside the shipped example must not reach new projects.
+    example = tmp_path / "example"
+    shutil.copytree(EXAMPLE_TEAM, example)
+    (example / ".steward" / "cache").mkdir(parents=True)
+    (example / ".steward" / "steward.db").write_text("stale")
+    monkeypatch.setattr("pipesteward.app.EXAMPLE_TEAM", example)
+    assert steward("init", str(tmp_path / "new")).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["runbooks", "steward.yaml"]
