@@ -14,14 +14,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipesteward.errors import RunFailed
 from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
 from pipesteward.metrics.models import logic_version, model, render
-from pipesteward.metrics.sources import SourceError, model_dir, plan_reads
+from pipesteward.metrics.sources import SourceError, days_between, model_dir, plan_reads
 from pipesteward.metrics.writer import write_partitions
 
 if TYPE_CHECKING:
@@ -50,10 +50,6 @@ class ModelResult:
     error_kind: str | None = None
     error: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
-
-
-def days_between(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def months_between(start: date, end: date) -> list[str]:

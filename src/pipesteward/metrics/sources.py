@@ -139,7 +139,8 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
-def _days(first: date, last: date) -> list[date]:
+def days_between(first: date, last: date) -> list[date]:
+    """Every day of [first, last]."""
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
@@ -205,7 +206,7 @@ def _plan_table(
     files: list[Path] = []
     read = SourceRead(table)
     have = set(present)
-    for day in _days(first, last):
+    for day in days_between(first, last):
         folder = partition_dir(lake, table, day)
         key = f"date={day.isoformat()}"
         # Days before the lake's history are not missing: the window just starts later.
@@ -255,7 +256,7 @@ def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relatio
 
     first = date(start.year - 1, start.month, 1)
     files: list[Path] = []
-    for day in _days(first, end):
+    for day in days_between(first, end):
         files += data_files(model_partition_dir(lake, upstream, day.isoformat()))
     up = get_model(upstream)
     columns = {c: up.types.get(c, "") for c in up.columns}  # as written by this package
