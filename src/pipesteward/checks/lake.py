@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The lake layout has one owner: the metrics package.
+from pipesteward.metrics.sources import data_files, mtime, partition_days
+
 Rows = list[dict[str, Any]]
 
 
@@ -24,16 +27,6 @@ class SourcePartition:
     newest_file_at: datetime | None  # newest data file mtime
     max_loaded_at: datetime | None  # newest loaded_at of its rows (from Parquet statistics)
     files: int = 0
-
-
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-
-
-def _data_files(folder: Path) -> list[Path]:
-    from pipesteward.metrics.sources import data_files  # the layout has one owner
-
-    return data_files(folder)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -64,7 +57,7 @@ class Lake:
         """
         cache_key = (model, key)
         if cache_key not in self._cache:
-            files = _data_files(self.model_dir(model, key))
+            files = data_files(self.model_dir(model, key))
             rows: Rows | None = None
             if files:
                 import pyarrow as pa
@@ -92,8 +85,8 @@ class Lake:
 
     def computed_at(self, model: str, key: str) -> datetime | None:
         """When the partition was written: the oldest mtime of its data files."""
-        files = _data_files(self.model_dir(model, key))
-        return min((_mtime(f) for f in files), default=None)
+        files = data_files(self.model_dir(model, key))
+        return min((mtime(f) for f in files), default=None)
 
     # -------------------------------------------------------------- sources
     def source_dir(self, table: str, day: date) -> Path:
@@ -103,14 +96,14 @@ class Lake:
 
     def source_partition(self, table: str, day: date) -> SourcePartition:
         folder = self.source_dir(table, day)
-        files = _data_files(folder)
+        files = data_files(folder)
         success = folder / "_SUCCESS"
         return SourcePartition(
             table=table,
             day=day,
             exists=folder.is_dir(),
-            landed_at=_mtime(success) if success.exists() else None,
-            newest_file_at=max((_mtime(f) for f in files), default=None),
+            landed_at=mtime(success) if success.exists() else None,
+            newest_file_at=max((mtime(f) for f in files), default=None),
             max_loaded_at=max(
                 (t for t in (_max_loaded_at(f) for f in files) if t is not None), default=None
             ),
@@ -123,7 +116,7 @@ class Lake:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        files = _data_files(self.source_dir(table, day))
+        files = data_files(self.source_dir(table, day))
         chunks = [pq.ParquetFile(f).read(columns=[key]).column(0) for f in files
                   if key in pq.ParquetFile(f).schema_arrow.names]
         if not chunks:
@@ -133,8 +126,6 @@ class Lake:
         return len(values), pc.count_distinct(values).as_py()
 
     def source_days(self, table: str) -> list[date]:
-        from pipesteward.metrics.sources import partition_days
-
         return partition_days(self.root, table)
 
     def history_start(self) -> date | None:

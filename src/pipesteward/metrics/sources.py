@@ -135,7 +135,8 @@ def partition_days(lake: Path, table: str) -> list[date]:
     return sorted(days)
 
 
-def _mtime(path: Path) -> datetime:
+def mtime(path: Path) -> datetime:
+    """When a file last changed, in UTC (a `_SUCCESS` file's landing time)."""
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
@@ -234,8 +235,8 @@ def _plan_table(
         read.last = day
         read.partitions += 1
         read.files += len(day_files)
-        newest = max(_mtime(f) for f in day_files)
-        landed = _mtime(success)
+        newest = max(mtime(f) for f in day_files)
+        landed = mtime(success)
         read.newest_file_at = max(filter(None, (read.newest_file_at, newest)))
         read.latest_success_at = max(filter(None, (read.latest_success_at, landed)))
     return Relation(table, tuple(files), CONTRACT[table]), read
