@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 DIALECT = "duckdb"  # the dialect every definition and model is written in
 
@@ -40,12 +41,16 @@ class Definition:
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def normalise(sql: str) -> str:
-    """SQL text that ignores whitespace, comments, keyword and identifier case."""
+def normalise(sql: Any) -> str:
+    """SQL text (or a parsed tree) that ignores whitespace, comments, keyword and identifier
+    case."""
     import sqlglot
     from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-    trees = [t for t in sqlglot.parse(sql, read=DIALECT) if t is not None]
+    if isinstance(sql, str):
+        trees = [t for t in sqlglot.parse(sql, read=DIALECT) if t is not None]
+    else:
+        trees = [sql.copy()]
     return ";".join(
         normalize_identifiers(t, dialect=DIALECT).sql(dialect=DIALECT, comments=False)
         for t in trees

@@ -20,8 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from pipesteward.errors import RunFailed
 from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
-from pipesteward.metrics.models import logic_version, model, render
-from pipesteward.metrics.sources import SourceError, days_between, model_dir, plan_reads
+from pipesteward.metrics.models import SHARED, Model, logic_version, model, render
+from pipesteward.metrics.sources import (
+    ReadPlan,
+    SourceError,
+    days_between,
+    model_dir,
+    plan_reads,
+)
 from pipesteward.metrics.writer import write_partitions
 
 if TYPE_CHECKING:
@@ -102,6 +108,7 @@ class ModelRunner:
         self.settings = settings or EngineSettings()
         self.store = store
         self._engine: Engine | None = None
+        self._shared: dict[str, tuple[Any, ...]] = {}  # shared relation -> what it was built from
 
     @property
     def engine(self) -> Engine:
@@ -113,6 +120,7 @@ class ModelRunner:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        self._shared.clear()
 
     def run(self, name: str, start: date, end: date, run_id: str | None = None) -> ModelResult:
         """Compute and write every partition of [start, end]; raise ModelFailed on failure."""
@@ -125,6 +133,7 @@ class ModelRunner:
         try:
             plan = plan_reads(self.lake, m, start, end, self.tz)
             sources = [r.as_dict() for r in plan.reads]
+            self._build_shared(m, start, end, plan)
             sql = render(name, start, end, self.tz, dialect=self.engine.dialect)
             table = self.engine.query(sql, plan.relations)
             table = _with_version(table, version)
@@ -146,6 +155,22 @@ class ModelRunner:
             name, start, end, label, "succeeded", rows=rows, partitions=len(written),
             logic_version=version, seconds=time.perf_counter() - t0, sources=sources,
         )
+
+    def _build_shared(self, m: Model, start: date, end: date, plan: ReadPlan) -> None:
+        """Build the model's shared relations, unless the engine has them for this range and
+        these source files already (the previous model of the run built them)."""
+        for name in m.shared:
+            tables = sorted(SHARED[name].sources)
+            inputs = {t: plan.relations[t] for t in tables}
+            landed = [(r.newest_file_at, r.latest_success_at) for r in plan.reads
+                      if r.table in tables]
+            key = (start, end, self.tz, [inputs[t].files for t in tables], landed)
+            if self._shared.get(name) == key:
+                continue
+            self._shared.pop(name, None)
+            sql = render(name, start, end, self.tz, dialect=self.engine.dialect)
+            self.engine.stage(name, sql, inputs)
+            self._shared[name] = key
 
     # ---------------------------------------------------------------- run records
     def _record_start(self, run_id: str, name: str, label: str, start: date, end: date,
@@ -171,5 +196,5 @@ def _with_version(table: Any, version: str) -> Any:
     import pyarrow as pa
 
     return table.append_column(
-        pa.field("logic_version", pa.string()), pa.array([version] * table.num_rows, pa.string())
+        pa.field("logic_version", pa.string()), pa.repeat(pa.scalar(version), table.num_rows)
     )

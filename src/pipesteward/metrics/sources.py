@@ -166,10 +166,22 @@ def _type_ok(arrow_type: Any, sql_type: str) -> bool:
     raise ValueError(sql_type)
 
 
+# Footers already found good in this process, by (path, size, mtime): every model of a run
+# reads the users partitions, and a file that changes gets a new key.
+_CHECKED: set[tuple[str, int, int, tuple[tuple[str, str], ...]]] = set()
+
+
 def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) -> None:
     """Read the file's footer and compare its schema with the contract."""
     import pyarrow.parquet as pq
 
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise SourceError(table, partition, f"cannot read the file: {e}", file=path) from None
+    key = (str(path), st.st_size, st.st_mtime_ns, tuple(columns.items()))
+    if key in _CHECKED:
+        return
     try:
         schema = pq.read_schema(path)
     except Exception as e:  # pyarrow raises ArrowInvalid, OSError, ... for unreadable files
@@ -186,6 +198,7 @@ def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) 
                 table, partition, f"the column is {schema.field(idx).type}, expected {sql_type}",
                 column=column, file=path,
             )
+    _CHECKED.add(key)
 
 
 # ---------------------------------------------------------------------------- planning
@@ -267,12 +280,13 @@ def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relatio
 def plan_reads(
     lake: Path, m: Model, start: date, end: date, reporting_timezone: str = "UTC"
 ) -> ReadPlan:
-    """Every relation the model reads for [start, end], checked against the contract."""
+    """Every source the model reads for [start, end] (its own and its shared relations'),
+    and its upstream models, checked against the contract."""
     if end < start:
         raise SourceError("-", f"{start}..{end}", "the range ends before it starts")
     plan = ReadPlan()
     margin = margin_days(reporting_timezone)
-    for table, lookback in m.sources.items():
+    for table, lookback in m.reads.items():
         relation, read = _plan_table(lake, table, lookback, start, end, margin)
         plan.relations[table] = relation
         plan.reads.append(read)

@@ -35,6 +35,11 @@ class Engine(Protocol):
         """Register the relations under their names, run `sql`, return a pyarrow Table."""
         ...
 
+    def stage(self, name: str, sql: str, relations: Mapping[str, Relation]) -> None:
+        """Register the relations, then keep the result of `sql` as the relation `name` for
+        the next queries (a shared relation: built once, read by several models)."""
+        ...
+
     def close(self) -> None: ...
 
 

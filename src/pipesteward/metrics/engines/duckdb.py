@@ -61,6 +61,12 @@ class DuckDBEngine:
             self._register(relation)
         return self.con.sql(sql).to_arrow_table()
 
+    def stage(self, name: str, sql: str, relations: Mapping[str, Relation]) -> None:
+        for relation in relations.values():
+            self._register(relation)
+        # A temp table: computed once, spills to temp_directory when it outgrows memory_limit.
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {sql}")
+
     def close(self) -> None:
         self.con.close()
 

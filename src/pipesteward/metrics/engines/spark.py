@@ -108,6 +108,7 @@ class SparkEngine:
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         if not master.startswith("sc://"):
             self.spark.sparkContext.setLogLevel("ERROR")
+        self._staged: dict[str, Any] = {}
 
     def _register(self, relation: Relation) -> None:
         cols = relation.columns
@@ -133,8 +134,23 @@ class SparkEngine:
             table = self.spark.sql(sql).toArrow()
         return as_duckdb_schema(table)
 
+    def stage(self, name: str, sql: str, relations: Mapping[str, Relation]) -> None:
+        for relation in relations.values():
+            self._register(relation)
+        old = self._staged.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        # Cached: computed by the first query that reads it, then kept for the next ones.
+        df = self.spark.sql(sql).cache()
+        df.createOrReplaceTempView(name)
+        self._staged[name] = df
+
     def close(self) -> None:
-        pass  # the session is shared by the process (one JVM); Spark stops it at exit
+        # The session is shared by the process (one JVM; Spark stops it at exit); the cached
+        # shared relations are this engine's.
+        for df in self._staged.values():
+            df.unpersist()
+        self._staged.clear()
 
 
 def as_duckdb_schema(table: Any) -> Any:

@@ -1,10 +1,15 @@
 """The five models: what each reads, its grain and columns, its SQL, and its logic_version.
 
-Each model is one SQL file beside this module, in the DuckDB dialect. The SQL reads sources and
-upstream models as named relations (`users`, `orders`, `events`, `daily_growth`) that the
-engine registers over the lake, takes its range as `$start` / `$end`, and calls the canonical
-definitions like functions. `render` turns it into the SQL an engine runs (definitions
-substituted, the range as DATE literals, transpiled by SQLGlot for Spark).
+Each model is one SQL file beside this module, in the DuckDB dialect. The SQL reads sources,
+shared relations and upstream models as named relations (`orders`, `qualifying_users`,
+`daily_growth`) that the engine registers, takes its range as `$start` / `$end`, and calls the
+canonical definitions like functions. `render` turns it into the SQL an engine runs
+(definitions substituted, the range as DATE literals, transpiled by SQLGlot for Spark).
+
+A shared relation (`shared/*.sql`: the qualifying users, the completed orders, the active
+user-days) is a piece of logic several models read. The runner builds it once per range and
+engine and every model of the run reads it, so the events are read once, not once per model.
+It is part of the logic_version of each model that reads it.
 
 Pure: the SQL files are package data, read once.
 """
@@ -25,11 +30,33 @@ ALL_HISTORY = -1  # a source read from its first partition (users: total_users n
 
 
 @dataclass(frozen=True)
+class Shared:
+    """A relation several models read, built once per range from the sources it names."""
+
+    name: str
+    # source table -> days before the range's start it must be read from (ALL_HISTORY: all)
+    sources: dict[str, int]
+    columns: tuple[str, ...]
+
+
+SHARED: dict[str, Shared] = {
+    s.name: s
+    for s in (
+        Shared("qualifying_users", {"users": ALL_HISTORY}, ("user_id", "signup_day")),
+        Shared("completed_orders", {"orders": 1},
+               ("date", "order_id", "user_id", "revenue", "cost", "profit")),
+        Shared("active_user_days", {"events": 29}, ("user_id", "date", "platforms")),
+    )
+}
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     grain: Literal["day", "month"]
-    # source table -> days before the range's start it must be read from (ALL_HISTORY: all)
+    # source table -> days before the range's start the model's own SQL reads it from
     sources: dict[str, int]
+    shared: tuple[str, ...]
     upstream: tuple[str, ...]
     columns: tuple[str, ...]
     doc: str = field(default="", compare=False)
@@ -45,23 +72,36 @@ class Model:
     def sql(self) -> str:
         return _sql_text(self.name)
 
+    @property
+    def reads(self) -> dict[str, int]:
+        """Every source the model needs, its own and its shared relations', with lookbacks."""
+        out = dict(self.sources)
+        for s in self.shared:
+            for table, lookback in SHARED[s].sources.items():
+                old = out.get(table)
+                out[table] = (
+                    ALL_HISTORY if ALL_HISTORY in (old, lookback) else max(old or 0, lookback)
+                )
+        return out
+
 
 MODELS: dict[str, Model] = {
     m.name: m
     for m in (
         Model(
-            "unit_profit", "day", {"users": ALL_HISTORY, "orders": 0}, (),
+            "unit_profit", "day", {}, ("qualifying_users", "completed_orders"), (),
             ("date", "user_id", "orders", "revenue", "cost", "profit", "logic_version"),
             "One row per qualifying user with a completed order on the day.",
         ),
         Model(
-            "aggregate_profit", "day", {"users": ALL_HISTORY, "orders": 0}, (),
+            "aggregate_profit", "day", {"orders": 0}, ("qualifying_users",), (),
             ("date", "orders", "paying_users", "revenue", "cost", "profit", "margin",
              "logic_version"),
             "The day's orders, paying users, revenue, cost, profit and margin.",
         ),
         Model(
-            "daily_growth", "day", {"users": ALL_HISTORY, "events": 1, "orders": 1}, (),
+            "daily_growth", "day", {},
+            ("qualifying_users", "active_user_days", "completed_orders"), (),
             ("date", "new_users", "total_users", "active_users", "revenue", "new_users_dod",
              "active_users_dod", "revenue_dod", "logic_version"),
             "Signups, cumulative users, active users and revenue, with day-over-day rates.",
@@ -70,14 +110,14 @@ MODELS: dict[str, Model] = {
              "active_users_dod": "DOUBLE", "revenue_dod": "DOUBLE", "logic_version": "VARCHAR"},
         ),
         Model(
-            "aggregate_growth", "month", {}, ("daily_growth",),
+            "aggregate_growth", "month", {}, (), ("daily_growth",),
             ("month", "days", "complete", "new_users", "total_users", "avg_dau", "revenue",
              "new_users_mom", "total_users_mom", "avg_dau_mom", "revenue_mom", "revenue_yoy",
              "logic_version"),
             "The month's growth from its daily_growth rows, vs the month and year before.",
         ),
         Model(
-            "aggregate_engagement", "day", {"users": ALL_HISTORY, "events": 29}, (),
+            "aggregate_engagement", "day", {}, ("qualifying_users", "active_user_days"), (),
             ("date", "dau", "wau", "mau", "stickiness", "dau_web", "dau_ios", "dau_android",
              "dau_new", "dau_returning", "logic_version"),
             "DAU, WAU, MAU, stickiness, DAU per platform, new and returning.",
@@ -99,7 +139,9 @@ def model(name: str) -> Model:
 
 @cache
 def _sql_text(name: str) -> str:
-    return (HERE / f"{name}.sql").read_text(encoding="utf-8")
+    """The SQL of a model or of a shared relation (`shared/<name>.sql`)."""
+    path = HERE / "shared" / f"{name}.sql" if name in SHARED else HERE / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
 
 
 @cache
@@ -110,25 +152,40 @@ def _tree(name: str):  # type: ignore[no-untyped-def]
 
 
 @cache
+def _normalised(name: str) -> str:
+    return normalise(_tree(name))
+
+
+def _pieces(name: str) -> tuple[str, ...]:
+    """The SQL files a model's result depends on: its own and its shared relations'."""
+    return (name, *model(name).shared)
+
+
+@cache
 def _definitions_used(name: str, reporting_timezone: str) -> tuple[tuple[str, str], ...]:
     from sqlglot import exp
 
     defs = canonical(reporting_timezone)
     called = {
-        f.name.lower() for f in _tree(name).find_all(exp.Anonymous) if f.name.lower() in defs
+        f.name.lower()
+        for piece in _pieces(name)
+        for f in _tree(piece).find_all(exp.Anonymous)
+        if f.name.lower() in defs
     }
     return tuple((n, defs[n].fingerprint) for n in sorted(called))
 
 
 def definitions_used(name: str, reporting_timezone: str = "UTC") -> dict[str, str]:
-    """The canonical definitions a model's SQL calls, with their fingerprints."""
+    """The canonical definitions a model calls (in its SQL or its shared relations')."""
     return dict(_definitions_used(name, reporting_timezone))
 
 
 @cache
 def logic_version(name: str, reporting_timezone: str = "UTC") -> str:
-    """The model's version: its normalised SQL, the definitions it uses, its upstream models."""
-    parts = [normalise(_sql_text(name))]
+    """The model's version: its normalised SQL and its shared relations', the definitions they
+    use, its upstream models' versions."""
+    parts = [_normalised(name)]
+    parts += [f"{s}:{_normalised(s)}" for s in model(name).shared]
     parts += [f"{n}={fp}" for n, fp in definitions_used(name, reporting_timezone).items()]
     parts += [f"{u}@{logic_version(u, reporting_timezone)}" for u in model(name).upstream]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
@@ -160,7 +217,7 @@ def _substitute(call, definition: Definition):  # type: ignore[no-untyped-def]
 def render(
     name: str, start: date, end: date, reporting_timezone: str = "UTC", dialect: str = DIALECT
 ) -> str:
-    """The SQL an engine runs for the model over [start, end]."""
+    """The SQL an engine runs for the model (or shared relation) over [start, end]."""
     from sqlglot import exp
     from sqlglot.errors import ErrorLevel
 

@@ -1,44 +1,12 @@
 -- aggregate_engagement (daily): DAU, WAU (distinct active users in [d-6, d]), MAU ([d-29, d]),
 -- stickiness, DAU per platform (a user active on several platforms counts once in each), and
 -- DAU split into users who signed up on the day and before it. Every day of the range has a row.
--- Relations: users (all signups up to $end), events (from $start - 29 days).
--- Parameters: $start, $end (dates).
--- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
--- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
--- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
--- counts through an earlier load.
-WITH latest_users AS (
-    SELECT user_id, signup_at, is_test
-    FROM users
-    QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
-),
-qualifying_users AS (
-    SELECT user_id, reporting_day(signup_at) AS signup_day
-    FROM latest_users
-    WHERE qualifying_user(is_test)
-),
--- One pass over the events: each active user-day once, with the platforms it was active on as a
--- bit mask (web 1, ios 2, android 4); the qualifying filter after the aggregation (on user-days,
--- not on every event).
-user_days AS (
-    SELECT
-        e.user_id,
-        e.date,
-        q.signup_day,
-        e.platforms
-    FROM (
-        SELECT
-            user_id,
-            reporting_day(event_at) AS date,
-            bit_or(CASE platform WHEN 'web' THEN 1 WHEN 'ios' THEN 2 WHEN 'android' THEN 4 END)
-                AS platforms
-        FROM events
-        WHERE active_event(event_type)
-          AND reporting_day(event_at)
-              BETWEEN CAST($start - INTERVAL 29 DAY AS DATE) AND CAST($end AS DATE)
-        GROUP BY user_id, reporting_day(event_at)
-    ) AS e
-    JOIN qualifying_users AS q ON q.user_id = e.user_id
+-- Relations: qualifying_users, active_user_days (shared). Parameters: $start, $end (dates).
+WITH user_days AS (
+    -- the qualifying users' active days, with their signup day
+    SELECT a.user_id, a.date, q.signup_day, a.platforms
+    FROM active_user_days AS a
+    JOIN qualifying_users AS q ON q.user_id = a.user_id
 ),
 -- WAU and MAU set-based, without joining every day to its 30-day window: a user who was last
 -- active on day a (before their next active day n) is counted on the days

@@ -1,22 +1,11 @@
--- aggregate_profit (daily): the day's profit from the orders source (not from unit_profit, so
--- that profit.reconciliation compares two independent computations). Every day of the range
--- has a row; a day without orders has zeros and a NULL margin.
--- Relations: users, orders. Parameters: $start, $end (dates).
--- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
--- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
--- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
--- counts through an earlier load.
-WITH latest_users AS (
-    SELECT user_id, is_test
-    FROM users
-    QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
-),
-qualifying_users AS (
-    SELECT user_id
-    FROM latest_users
-    WHERE qualifying_user(is_test)
-),
-latest_orders AS (
+-- aggregate_profit (daily): the day's profit from the orders source (not from unit_profit or
+-- the shared completed_orders, so that profit.reconciliation compares two independent
+-- computations of the orders). Every day of the range has a row; a day without orders has
+-- zeros and a NULL margin.
+-- Relations: orders, qualifying_users (shared). Parameters: $start, $end (dates).
+-- An order delivered more than once counts as its latest load: de-duplicate first, then filter,
+-- so an order re-delivered as cancelled no longer counts through an earlier load.
+WITH latest_orders AS (
     SELECT order_id, user_id, ordered_at, status, revenue, cost_of_goods, shipping_cost,
            payment_fee, refunded_amount
     FROM orders

@@ -1,22 +1,8 @@
 -- daily_growth (daily): signups, cumulative users, active users and revenue, with day-over-day
 -- rates x(d) / x(d-1) - 1 (NULL when x(d-1) is 0 or missing). Every day of the range has a row.
--- Relations: users (all signups up to $end), events and orders (from $start - 1 day).
+-- Relations: qualifying_users, active_user_days, completed_orders (shared).
 -- Parameters: $start, $end (dates).
--- A re-delivered row (same user_id, same order_id) counts once: its latest load wins, and the
--- filters (qualifying user, completed order) apply to that load only. De-duplicate first, then
--- filter: an order re-delivered as cancelled, or a user re-delivered as a test user, no longer
--- counts through an earlier load.
-WITH latest_users AS (
-    SELECT user_id, signup_at, is_test
-    FROM users
-    QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY loaded_at DESC) = 1
-),
-qualifying_users AS (
-    SELECT user_id, reporting_day(signup_at) AS signup_day
-    FROM latest_users
-    WHERE qualifying_user(is_test)
-),
-days AS (
+WITH days AS (
     -- the day before the range too: the base of the first day's rates
     SELECT CAST(d AS DATE) AS date
     FROM unnest(generate_series(
@@ -32,32 +18,15 @@ new_users AS (
     FROM qualifying_users
     GROUP BY signup_day
 ),
--- active users: the distinct active user-days first, then the qualifying filter on that much
--- smaller set (not a semi join of every event), then a count per day
-active_user_days AS (
-    SELECT DISTINCT user_id, reporting_day(event_at) AS date
-    FROM events
-    WHERE active_event(event_type)
-),
 active_users AS (
     SELECT date, count(*) AS n
     FROM active_user_days
     WHERE user_id IN (SELECT user_id FROM qualifying_users)
     GROUP BY date
 ),
-latest_orders AS (
-    SELECT order_id, user_id, ordered_at, status, revenue
-    FROM orders
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
-),
-completed AS (
-    SELECT reporting_day(ordered_at) AS date, user_id, revenue
-    FROM latest_orders
-    WHERE completed_order(status)
-),
 revenue AS (
     SELECT date, sum(revenue) AS revenue
-    FROM completed
+    FROM completed_orders
     WHERE user_id IN (SELECT user_id FROM qualifying_users)
     GROUP BY date
 ),
