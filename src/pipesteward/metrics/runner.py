@@ -28,7 +28,7 @@ from pipesteward.metrics.sources import (
     model_dir,
     plan_reads,
 )
-from pipesteward.metrics.writer import write_partitions
+from pipesteward.metrics.writer import string_scalar, write_partitions
 
 if TYPE_CHECKING:
     from pipesteward.store import Store
@@ -196,5 +196,5 @@ def _with_version(table: Any, version: str) -> Any:
     import pyarrow as pa
 
     return table.append_column(
-        pa.field("logic_version", pa.string()), pa.repeat(pa.scalar(version), table.num_rows)
+        pa.field("logic_version", pa.string()), pa.repeat(string_scalar(version), table.num_rows)
     )
