@@ -142,8 +142,10 @@ def test_aggregate_growth_of_a_month_with_no_daily_rows_is_empty(tmp_path: Path)
 
 
 # ------------------------------------------------------------------ re-deliveries: latest load wins
-def _redeliver(lake: Path, table: str, key_column: str, key: int, changes: dict) -> date:
-    """Append a later load of one row (same key, `changes` applied) beside its partition's file."""
+def _redeliver(lake: Path, table: str, key_column: str, key: int, changes: dict,
+               tie: bool = False) -> date:
+    """Append a later load of one row (same key, `changes` applied) beside its partition's file;
+    with `tie`, a load with the same loaded_at as the row's."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -154,6 +156,8 @@ def _redeliver(lake: Path, table: str, key_column: str, key: int, changes: dict)
         if hit.num_rows == 0:
             continue
         loaded = pc.max(t.column("loaded_at")).as_py() + timedelta(hours=1)
+        if tie:
+            loaded = hit.column("loaded_at")[0].as_py()
         later = hit.slice(0, 1)
         for name, value in {**changes, "loaded_at": loaded}.items():
             i = later.schema.get_field_index(name)
@@ -208,3 +212,45 @@ def test_a_later_load_wins_before_the_filters(tmp_path: Path) -> None:
     assert eng["dau"] == growth["active_users"]
     for model in ORDER:
         assert_same_rows(rows_of(lake, model), getattr(after, model)(START, END), model)
+
+
+def test_a_tie_in_loaded_at_goes_to_the_load_that_counts_less(tmp_path: Path) -> None:
+    """Two loads of one id with the same loaded_at: the cancelled order and the test user win,
+    whichever file holds them (so DuckDB and Spark pick the same row)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lake = make_lake(tmp_path / "lake", users=300)
+    before = Reference(lake)
+    day = date(2025, 2, 20)
+    on_day = before.orders[before.orders.day == day]
+    single = on_day.groupby("user_id").order_id.transform("size") == 1
+    completed = on_day[single].iloc[0]
+    # a completed order tied by a cancelled load (in the later file) ...
+    _redeliver(lake, "orders", "order_id", int(completed.order_id), {"status": "cancelled"},
+               tie=True)
+    # ... and a cancelled order of a qualifying user tied by a completed load (in a later file)
+    qualifying = set(before.qualifying.user_id)
+    for part in sorted((lake / "sources" / "orders").glob("date=*/part-0.parquet")):
+        rows = [r for r in pq.read_table(part).to_pylist()
+                if r["status"] == "cancelled" and r["user_id"] in qualifying]
+        if rows:
+            break
+    assert rows, "the generator should produce cancelled orders"
+    tied_day = date.fromisoformat(part.parent.name.removeprefix("date="))
+    schema = pq.read_schema(part)
+    pq.write_table(pa.Table.from_pylist([{**rows[0], "status": "completed"}], schema=schema),
+                   part.with_name("part-2.parquet"))
+    _build(lake)
+
+    units = read_partition(lake, "unit_profit", day.isoformat()).to_pylist()
+    assert int(completed.user_id) not in {u["user_id"] for u in units}
+    profit = row(lake, "aggregate_profit", day.isoformat())
+    assert profit["orders"] == len(on_day) - 1
+    growth = row(lake, "daily_growth", day.isoformat())
+    assert float(growth["revenue"]) == pytest.approx(
+        float(on_day.revenue.sum()) - float(completed.revenue), abs=0.01)
+    if tied_day != day:
+        completed_that_day = before.orders[before.orders.day == tied_day]
+        assert row(lake, "aggregate_profit", tied_day.isoformat())["orders"] == len(
+            completed_that_day)

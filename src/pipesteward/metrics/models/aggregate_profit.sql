@@ -4,12 +4,19 @@
 -- zeros and a NULL margin.
 -- Relations: orders, qualifying_users (shared). Parameters: $start, $end (dates).
 -- An order delivered more than once counts as its latest load: de-duplicate first, then filter,
--- so an order re-delivered as cancelled no longer counts through an earlier load.
+-- so an order re-delivered as cancelled no longer counts through an earlier load. Two loads with
+-- the same loaded_at: the one that counts less wins (not completed, then less revenue, more cost),
+-- so every engine picks the same row.
 WITH latest_orders AS (
     SELECT order_id, user_id, ordered_at, status, revenue, cost_of_goods, shipping_cost,
            payment_fee, refunded_amount
     FROM orders
-    QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY loaded_at DESC) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY order_id
+        ORDER BY loaded_at DESC, completed_order(status) NULLS FIRST, revenue,
+                 refunded_amount DESC, cost_of_goods DESC, shipping_cost DESC, payment_fee DESC,
+                 ordered_at, user_id
+    ) = 1
 ),
 completed AS (
     SELECT
