@@ -74,16 +74,16 @@ def partition_label(grain: str, start: date, end: date) -> str:
     return first if first == last else f"{first}..{last}"
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException, engine: Engine | None = None) -> str:
     """The failure kinds of DESIGN section 5: source, resource, outage, logic."""
     if isinstance(exc, SourceError):
         return "source"
-    names = {c.__name__ for c in type(exc).__mro__}
-    if isinstance(exc, MemoryError) or "OutOfMemoryException" in names:
+    kind = engine.failure_kind(exc) if engine is not None else None
+    if kind:
+        return kind
+    if isinstance(exc, MemoryError):
         return "resource"
-    if names & {"IOException", "HTTPException", "ConnectionException"} or isinstance(
-        exc, OSError | ConnectionError | TimeoutError
-    ):
+    if isinstance(exc, OSError | ConnectionError | TimeoutError):
         return "outage"
     return "logic"
 
@@ -143,7 +143,7 @@ class ModelRunner:
             )
             written = write_partitions(model_dir(self.lake, name), m.partition_key, table, keys)
         except Exception as e:
-            kind = classify(e)
+            kind = classify(e, self._engine)
             message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             self._record_finish(record, "failed", error_kind=kind, error_message=message,
                                 sources=sources)

@@ -40,6 +40,10 @@ class Engine(Protocol):
         the next queries (a shared relation: built once, read by several models)."""
         ...
 
+    def failure_kind(self, exc: BaseException) -> str | None:
+        """"resource" or "outage" when `exc` is one of the engine's own; None otherwise."""
+        ...
+
     def close(self) -> None: ...
 
 

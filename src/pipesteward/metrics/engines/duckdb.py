@@ -70,11 +70,11 @@ class DuckDBEngine:
     def close(self) -> None:
         self.con.close()
 
-
-def failure_kind(exc: BaseException) -> str | None:
-    """resource / outage for DuckDB's own exceptions; None when it is not one of them."""
-    if isinstance(exc, duckdb.OutOfMemoryException):
-        return "resource"
-    if isinstance(exc, duckdb.IOException | duckdb.HTTPException):
-        return "outage"
-    return None
+    @staticmethod
+    def failure_kind(exc: BaseException) -> str | None:
+        """resource / outage for DuckDB's own exceptions; None when it is not one of them."""
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            return "resource"
+        if isinstance(exc, duckdb.IOException | duckdb.HTTPException):
+            return "outage"
+        return None

@@ -37,6 +37,14 @@ def spark_type(sql_type: str) -> str:
         return "TIMESTAMP_NTZ"
     return data_type.sql(dialect="spark")
 
+# Spark reports the JVM's failures as text (Py4JJavaError, captured exceptions, Connect errors).
+_RESOURCE = re.compile(
+    r"OutOfMemoryError|SparkOutOfMemoryError|GC overhead limit|Container killed|"
+    r"ExecutorLostFailure|exceeding memory limits", re.IGNORECASE)
+_OUTAGE = re.compile(
+    r"java\.io\.IOException|java\.net\.\w+Exception|Connection refused|connection reset|"
+    r"StatusCode\.UNAVAILABLE|Py4JNetworkError|FetchFailed", re.IGNORECASE)
+
 # pyspark warns that it does not fully support pandas >= 3; the engine uses no pandas (Arrow).
 _PANDAS_WARNING = ".*pandas.*"
 
@@ -144,6 +152,17 @@ class SparkEngine:
         df = self.spark.sql(sql).cache()
         df.createOrReplaceTempView(name)
         self._staged[name] = df
+
+    @staticmethod
+    def failure_kind(exc: BaseException) -> str | None:
+        """resource for the JVM running out of memory or losing an executor, outage for I/O
+        and connection failures; None otherwise (then the error is in the SQL or the data)."""
+        text = f"{type(exc).__name__}: {exc}"
+        if _RESOURCE.search(text):
+            return "resource"
+        if _OUTAGE.search(text):
+            return "outage"
+        return None
 
     def close(self) -> None:
         # The session is shared by the process (one JVM; Spark stops it at exit); the cached
