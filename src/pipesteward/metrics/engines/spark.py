@@ -18,6 +18,7 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pipesteward.errors import UserError
@@ -36,6 +37,8 @@ def spark_type(sql_type: str) -> str:
     if data_type.is_type(exp.DataType.Type.TIMESTAMP):
         return "TIMESTAMP_NTZ"
     return data_type.sql(dialect="spark")
+
+LOG4J = Path(__file__).with_name("log4j2.properties")
 
 # Spark reports the JVM's failures as text (Py4JJavaError, captured exceptions, Connect errors).
 _RESOURCE = re.compile(
@@ -87,6 +90,8 @@ def session_conf(settings: EngineSettings) -> dict[str, str]:
         memory = _driver_memory(settings.memory_limit)
         if memory:
             conf["spark.driver.memory"] = memory
+        # Errors only: without a profile of its own Spark prints start-up warnings every run.
+        conf["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG4J.as_uri()}"
     return conf
 
 
