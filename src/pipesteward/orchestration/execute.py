@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
@@ -20,7 +19,13 @@ from pipesteward.errors import RunFailed, UserError
 from pipesteward.metrics.models import MODELS, ORDER
 from pipesteward.metrics.runner import ModelFailed, ModelResult
 from pipesteward.metrics.sources import first_source_day
-from pipesteward.orchestration.definitions import ENGINE_TAG, Pipelines, build
+from pipesteward.orchestration.definitions import (
+    ENGINE_TAG,
+    Pipelines,
+    model_assets,
+    source_specs,
+)
+from pipesteward.orchestration.instance import batched_events, instance
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -28,26 +33,6 @@ if TYPE_CHECKING:
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-INSTANCE_YAML = """\
-# Written by pipesteward: SQLite storage under this folder (see docs/pipelines.md).
-telemetry:
-  enabled: false
-run_storage:
-  module: dagster._core.storage.runs
-  class: SqliteRunStorage
-  config:
-    base_dir: {home}/history
-event_log_storage:
-  module: pipesteward.orchestration.storage
-  class: KeptOpenSqliteEventLogStorage
-  config:
-    base_dir: {home}/history/runs
-schedule_storage:
-  module: dagster._core.storage.schedules
-  class: SqliteScheduleStorage
-  config:
-    base_dir: {home}/schedules
-"""
 
 
 @dataclass
@@ -63,17 +48,6 @@ class RangeReport:
     @property
     def ok(self) -> bool:
         return not self.failures
-
-
-def instance(home: Path) -> dg.DagsterInstance:
-    """The Dagster instance under the storage root (SQLite run storage unless configured)."""
-    from dagster._core.instance.ref import InstanceRef
-
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_YAML.format(home=home.resolve().as_posix()), encoding="utf-8")
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
 
 
 def select(only: Iterable[str] | None) -> list[str]:
@@ -105,37 +79,39 @@ def run_range(
     models = select(only)
     pipes = Pipelines(steward, engine=engine, on_start=on_start, on_result=on_result)
     first = min(filter(None, (first_source_day(steward.paths.lake), start)))
-    built = build(steward, pipes, first_day=first)
+    # Only the assets: materialize needs no jobs, schedules, sensors or checks.
+    every: list[dg.AssetsDefinition | dg.AssetSpec] = [
+        *source_specs(steward), *model_assets(steward, first)]
     report = RangeReport(start, end)
     inst = instance(steward.paths.dagster_home)
     tags = {ENGINE_TAG: engine or steward.spec.compute.engine}
-    every: list[dg.AssetsDefinition | dg.AssetSpec] = [*built.sources, *built.assets]
     resources = {"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)}
     try:
         daily = [m for m in models if MODELS[m].grain == "day"]
         if daily:
-            result = dg.materialize(
-                every, instance=inst, selection=daily, raise_on_error=False, run_config=QUIET,
-                resources=resources,
-                tags={**tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()},
-            )
+            result = _materialize(every, inst, daily, resources, {
+                **tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()})
             report.dagster_runs.append(result.run_id)
             _unexpected(result, pipes)
         # The month is rebuilt from daily_growth: not after a failed daily_growth.
         monthly_blocked = any(f.model == "daily_growth" for f in pipes.failures)
         if "aggregate_growth" in models and not monthly_blocked:
-            result = dg.materialize(
-                every, instance=inst, selection=["aggregate_growth"], raise_on_error=False,
-                run_config=QUIET, resources=resources,
-                tags={**tags, RANGE_START: start.strftime("%Y-%m"),
-                      RANGE_END: end.strftime("%Y-%m")},
-            )
+            result = _materialize(every, inst, ["aggregate_growth"], resources, {
+                **tags, RANGE_START: start.strftime("%Y-%m"), RANGE_END: end.strftime("%Y-%m")})
             report.dagster_runs.append(result.run_id)
             _unexpected(result, pipes)
     finally:
         pipes.close()
+        inst.dispose()
     report.results, report.failures = pipes.results, pipes.failures
     return report
+
+
+def _materialize(assets: list[Any], inst: dg.DagsterInstance, selection: list[str],
+                 resources: dict[str, Any], tags: dict[str, str]) -> Any:
+    with batched_events():
+        return dg.materialize(assets, instance=inst, selection=selection, raise_on_error=False,
+                              run_config=QUIET, resources=resources, tags=tags)
 
 
 def _unexpected(result: Any, pipes: Pipelines) -> None:

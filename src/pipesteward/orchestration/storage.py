@@ -1,24 +1,37 @@
-"""Dagster's SQLite event log, kept open: the default opens, commits and disposes a new SQLite
-engine for every event, and a backfill writes two events per asset and partition. This one keeps
-an engine per shard (the index and the latest runs) and runs SQLite in WAL mode with
-`synchronous=NORMAL` (durable at checkpoints, never corrupt). Configured in the DAGSTER_HOME
-that pipesteward writes (`dagster.yaml`); production deployments use dagster-postgres instead.
+"""Dagster's SQLite event log, made cheap per event (a backfill writes two per asset and
+partition): Dagster's default opens a SQLite engine for every event and one more per
+materialization to check that a table exists.
+
+- `KeptOpenConsolidatedSqliteEventLogStorage` (what pipesteward writes): one database,
+  `history/event_log.db`, on one engine kept open; a batch of events is one transaction.
+- `KeptOpenSqliteEventLogStorage`: Dagster's per-run layout (a database per run, set up for
+  each run, asset events written twice), which older `dagster.yaml` files name.
+
+Both run SQLite in WAL mode with `synchronous=NORMAL` (durable at checkpoints, never corrupt)
+and remember the tables and columns found. Production deployments use dagster-postgres.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
+from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import (
+    SQLITE_EVENT_LOG_FILENAME,
+    ConsolidatedSqliteEventLogStorage,
+)
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
+from dagster._core.storage.sqlite import create_db_conn_string
 from sqlalchemy import create_engine, event
 
-KEEP_OPEN = 8  # engines kept per storage: the index shard and the newest run shards
+KEEP_OPEN = 8  # engines kept by the per-run layout: the index shard and the newest run shards
 
 
 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -28,25 +41,82 @@ def _pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
+def _open(conn_string: str) -> Any:
+    # Never waits for the pool: connections beyond it are opened and closed as Dagster's are.
+    engine = create_engine(conn_string, max_overflow=-1, connect_args={
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+    event.listen(engine, "connect", _pragmas)
+    return engine
+
+
+class _SchemaFound(SqlEventLogStorage):
+    """Remembers the tables and columns found; never their absence (a migration adds them)."""
+
+    _found: set[str]
+
+    def has_table(self, table_name: str) -> bool:
+        found = table_name in self._found or super().has_table(table_name)  # type: ignore[safe-super]
+        if found:
+            self._found.add(table_name)
+        return found
+
+    def _has_asset_key_col_on_connection(self, conn: Any, column_name: str) -> bool:
+        key = f"asset_keys.{column_name}"
+        found = key in self._found or super()._has_asset_key_col_on_connection(conn, column_name)
+        if found:
+            self._found.add(key)
+        return found
+
+
+class KeptOpenConsolidatedSqliteEventLogStorage(_SchemaFound, ConsolidatedSqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: Any = None):
+        self._found = set()
+        self._batch = threading.local()
+        self._engine = _open(create_db_conn_string(base_dir, SQLITE_EVENT_LOG_FILENAME))
+        super().__init__(base_dir, inst_data)
+
+    @classmethod
+    def from_config_value(cls, inst_data: Any, config_value: Any) -> Any:
+        return cls(inst_data=inst_data, **config_value)
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        batch = getattr(self._batch, "conn", None)
+        if batch is not None:  # inside store_event_batch, on this thread
+            yield batch
+            return
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def store_event_batch(self, events: Sequence[Any]) -> None:
+        """One transaction (if it fails, Dagster stores the events one by one)."""
+        with self._connect() as conn:
+            self._batch.conn = conn
+            try:
+                for e in events:
+                    self.store_event(e)
+            finally:
+                self._batch.conn = None
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+        super().dispose()
+
+
+class KeptOpenSqliteEventLogStorage(_SchemaFound, SqliteEventLogStorage):
+    def __init__(self, base_dir: str, inst_data: Any = None):
+        self._found = set()
         self._engines: OrderedDict[str, Any] = OrderedDict()
         super().__init__(base_dir, inst_data)
 
     @classmethod
-    def from_config_value(cls, inst_data: Any, config_value: Any) -> KeptOpenSqliteEventLogStorage:
+    def from_config_value(cls, inst_data: Any, config_value: Any) -> Any:
         return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Any:
         engine = self._engines.get(shard)
         if engine is None:
-            engine = create_engine(
-                self.conn_string_for_shard(shard),
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
-                              "check_same_thread": False},
-            )
-            event.listen(engine, "connect", _pragmas)
-            self._engines[shard] = engine
+            engine = self._engines[shard] = _open(self.conn_string_for_shard(shard))
             while len(self._engines) > KEEP_OPEN:
                 _, old = self._engines.popitem(last=False)
                 old.dispose()
