@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -189,11 +189,14 @@ def _short(text: str | None, width: int = 60) -> str:
 DEMO_DAYS, DEMO_USERS, DEMO_SEED = 120, 20_000, 7
 
 
-def demo_pipelines(steward: Steward, today: date) -> date:
-    """Generate a few months of lake ending yesterday and backfill it; return its last day."""
+def demo_pipelines(steward: Steward, now: datetime) -> date:
+    """Generate a few months of lake ending with the last day that has landed by `now` (a day
+    lands the next day at 01:00 UTC) and backfill it; return its last day."""
     from datetime import timedelta
 
-    last = today - timedelta(days=1)
+    from pipesteward.metrics.generator import LANDING_US
+
+    last = (now - timedelta(microseconds=LANDING_US)).date()
     first = last - timedelta(days=DEMO_DAYS - 1)
     out.print(f"[bold]generating {DEMO_DAYS} days of sources ({first}..{last}), "
               f"{DEMO_USERS:,} users[/]")
