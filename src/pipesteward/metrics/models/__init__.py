@@ -36,16 +36,14 @@ class Shared:
     name: str
     # source table -> days before the range's start it must be read from (ALL_HISTORY: all)
     sources: dict[str, int]
-    columns: tuple[str, ...]
 
 
 SHARED: dict[str, Shared] = {
     s.name: s
     for s in (
-        Shared("qualifying_users", {"users": ALL_HISTORY}, ("user_id", "signup_day")),
-        Shared("completed_orders", {"orders": 1},
-               ("date", "order_id", "user_id", "revenue", "cost", "profit")),
-        Shared("active_user_days", {"events": 29}, ("user_id", "date", "platforms")),
+        Shared("qualifying_users", {"users": ALL_HISTORY}),
+        Shared("completed_orders", {"orders": 1}),
+        Shared("active_user_days", {"events": 29}),
     )
 }
 
