@@ -202,13 +202,6 @@ def shell(cmd: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------- the project
-def steward_has(*args: str) -> str | None:
-    """The help text of a steward command, or None when the CLI does not have it."""
-    done = subprocess.run([str(BIN / "steward"), *args, "--help"], cwd=ROOT,
-                          capture_output=True, text=True)
-    return done.stdout if done.returncode == 0 else None
-
-
 def lake_of(spec: Path) -> Path:
     from pipesteward.app import Steward
 
@@ -329,13 +322,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def generate(a: argparse.Namespace, folder: Path, users: int, days: int,
-             steps: list[Step], gen_help: str | None,
-             start: dt.date | None = None) -> tuple[Path, Path, dict[str, int]]:
+             steps: list[Step], start: dt.date | None = None) -> tuple[Path, Path, dict[str, int]]:
     """A project with a generated lake; the generation timed (once)."""
     start = start or a.start
     stamp = folder / "generated.json"
     want = {"users": users, "days": days, "start": str(start), "seed": a.seed,
-            "generator": "steward" if gen_help else "bench.minigen"}
+            "generator": "steward"}
     spec = folder / "project" / "steward.yaml"
     if a.reuse_lake and stamp.exists() and json.loads(stamp.read_text())["want"] == want:
         lake = lake_of(spec)
@@ -346,15 +338,10 @@ def generate(a: argparse.Namespace, folder: Path, users: int, days: int,
         return spec, lake, info["counts"]
     spec = new_project(folder / "project")
     lake = lake_of(spec)
-    if gen_help:
-        cmd = [str(BIN / "steward"), "data", "generate", "--spec", str(spec),
-               "--start", str(start), "--days", str(days), "--users", str(users),
-               "--seed", str(a.seed)]
-    else:
-        cmd = [PY, "-m", "bench.minigen", "--lake", str(lake), "--start", str(start),
-               "--days", str(days), "--users", str(users), "--seed", str(a.seed)]
-    step = Step("generate" if gen_help else "generate (stand-in: bench.minigen)",
-                f"{users:,} users x {days} d", cmd)
+    cmd = [str(BIN / "steward"), "data", "generate", "--spec", str(spec),
+           "--start", str(start), "--days", str(days), "--users", str(users),
+           "--seed", str(a.seed)]
+    step = Step("generate", f"{users:,} users x {days} d", cmd)
     console.print(f"generating {step.size} ...")
     measure(step, timeout=a.timeout)
     steps.append(step)
@@ -379,20 +366,13 @@ def main(argv: list[str] | None = None) -> None:
     started = time.time()
     a.load_before = os.getloadavg()[0]
 
-    gen_help = steward_has("data", "generate")
-    backfill_help = steward_has("backfill")
-    run_help = steward_has("run")
-    check_help = steward_has("check")
     import importlib.util
 
     has_pyspark = importlib.util.find_spec("pyspark") is not None
-    spark = (bool(backfill_help and "--engine" in backfill_help) and has_pyspark
-             and not {"spark", "backfill"} & a.skip)
-    if not gen_help:
-        console.print("[yellow]`steward data generate` is missing: using bench.minigen[/]")
+    spark = has_pyspark and not {"spark", "backfill"} & a.skip
 
     # ------------------------------------------------------------------ the main lake
-    spec, lake, counts = generate(a, work / "main", a.users, a.days, steps, gen_help)
+    spec, lake, counts = generate(a, work / "main", a.users, a.days, steps)
     days = day_partitions(lake, "events")
     first, last = days[0], days[-1]
     size = f"{counts['events'] / 1e6:.1f} M events, {len(days)} d"
@@ -416,18 +396,16 @@ def main(argv: list[str] | None = None) -> None:
                  "--end", last, "--out", str(pandas_out)])
     spk = Step("steward backfill --engine spark", size, [*ours.cmd, "--engine", "spark"])
     for i in range(a.repeat if "backfill" not in a.skip else 0):
-        for step, run_it in ((hand, True), (ours, bool(backfill_help))):
-            if run_it and step.status == "ok" and (i == 0 or (step.median or 0) < 300):
+        for step in (hand, ours):
+            if step.status == "ok" and (i == 0 or (step.median or 0) < 300):
                 repeat(step, 1, timeout=a.timeout, before=clean_models if step is ours else None)
     from bench.compare import compare
 
     agreement: list[str] = []
-    if backfill_help and ours.status == "ok":  # models/ holds the last timed backfill's output
+    if ours.status == "ok":  # models/ holds the last timed backfill's output
         d = compare(hand_out, models)
         agreement.append("hand-written SQL vs steward backfill: " + (
             "identical outputs" if not d else f"DIFFER in {sorted(d)}: {json.dumps(d)[:800]}"))
-    if not backfill_help:
-        ours.status, ours.note = "skipped", "`steward backfill` does not exist yet"
     if spark:
         repeat(spk, a.repeat, timeout=a.spark_timeout, before=clean_models, slow=60)
         if spk.status == "ok":
@@ -438,8 +416,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         spk.status = "skipped"
         spk.note = ("skipped (--skip spark)" if "spark" in a.skip
-                    else "pyspark is not installed" if not has_pyspark
-                    else "no `--engine spark` in `steward backfill` yet")
+                    else "pyspark is not installed")
     if "backfill" in a.skip:
         for step in (hand, ours, pand, spk):
             step.status, step.note = "skipped", "skipped (--skip backfill)"
@@ -459,11 +436,11 @@ def main(argv: list[str] | None = None) -> None:
 
     # ------------------------------------------------------------------ daily run vs history
     history: list[Step] = []
-    if run_help and backfill_help and a.history_days and "history" not in a.skip:
+    if a.history_days and "history" not in a.skip:
         longest = max(a.history_days)
         steps_gen: list[Step] = []
         _, hlake, _ = generate(a, work / "history", a.history_users, longest, steps_gen,
-                               gen_help, start=HISTORY_RUN_DAY - dt.timedelta(longest - 1))
+                               start=HISTORY_RUN_DAY - dt.timedelta(longest - 1))
         steps_gen[0].name += " (history lake)"
         steps += steps_gen
         hdays = day_partitions(hlake, "events")
@@ -492,7 +469,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # ------------------------------------------------------------------ check vs run
     check_steps: list[Step] = []
-    if run_help and check_help and backfill_help and "check" not in a.skip:
+    if "check" not in a.skip:
         if spark or not (models / "daily_growth").exists():
             clean_models()
             measure(Step("backfill (for check)", size, ours.cmd), timeout=a.timeout)

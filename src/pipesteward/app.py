@@ -10,11 +10,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipesteward.days import reporting_yesterday
 from pipesteward.errors import NotFound
 from pipesteward.spec import Spec, load_spec
 
@@ -136,7 +137,7 @@ class Steward:
     # ------------------------------------------------------------------ checks and exports
     def reporting_yesterday(self, at: datetime) -> date:
         """The default day of `steward run` and `steward check`: yesterday, reporting time."""
-        return at.astimezone(self.spec.reporting.tz).date() - timedelta(days=1)
+        return reporting_yesterday(at, self.spec.reporting.tz)
 
     def check(self, day: date, *, as_of: datetime, record: bool = True,
               pipelines: Collection[str] | None = None,
@@ -157,7 +158,7 @@ class Steward:
         return export_day(self, day, at=at, sleep=sleep or _time.sleep, results=results)
 
     def incidents(self, status: str | None = None) -> list[dict[str, Any]]:
-        from pipesteward.incidents.records import list_incidents, to_json
+        from pipesteward.incidents.lifecycle import list_incidents, to_json
 
         return [to_json(i) for i in list_incidents(self.store, status)]
 
@@ -178,12 +179,12 @@ class Steward:
         return escalate(self, at)
 
     def acknowledge_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
-        from pipesteward.incidents.records import acknowledge
+        from pipesteward.incidents.lifecycle import acknowledge
 
         acknowledge(self.store, incident_id, by=by, at=at)
 
     def resolve_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
-        from pipesteward.incidents.records import resolve
+        from pipesteward.incidents.lifecycle import resolve
 
         resolve(self.store, incident_id, by=by, at=at)
 
@@ -219,12 +220,6 @@ class Steward:
 
         return run_range(self, start, end, only=only, engine=engine, **callbacks)
 
-    def logic_versions(self) -> dict[str, str]:
-        """The logic_version each model writes now (its SQL and canonical definitions)."""
-        from pipesteward.metrics.models import logic_versions
-
-        return logic_versions(self.spec.reporting.timezone)
-
     def runs(self, **filters: Any) -> list[Run]:
         """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""
         from pipesteward.store.runs import list_runs
@@ -234,9 +229,9 @@ class Steward:
     def read_model(self, model: str, key: str) -> Any:
         """One model partition (`YYYY-MM-DD`, aggregate_growth `YYYY-MM`) as a pyarrow Table,
         or None when it has not been written."""
-        from pipesteward.metrics.lake import read_partition
+        from pipesteward.metrics.lake import Lake
 
-        return read_partition(self.paths.lake, model, key)
+        return Lake(self.paths.lake).model_table(model, key)
 
     # ------------------------------------------------------------------ on call
     @cached_property

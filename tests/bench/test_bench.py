@@ -1,5 +1,5 @@
-"""The bench's baselines are trustworthy: the hand-written SQL, the pandas script and (once it
-exists) `steward backfill` give the same five outputs on a tiny generated lake."""
+"""The bench's baselines are trustworthy: the hand-written SQL, the pandas script and
+`steward backfill` give the same five outputs on a tiny generated lake."""
 
 from __future__ import annotations
 
@@ -21,19 +21,13 @@ USERS = 3000
 
 @pytest.fixture(scope="module")
 def lake_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A tiny lake from the project's generator (the bench's stand-in until it exists)."""
+    """A tiny lake from the project's generator."""
     folder = tmp_path_factory.mktemp("bench")
     spec = harness.new_project(folder / "project")
-    lake = harness.lake_of(spec)
-    if harness.steward_has("data", "generate"):
-        cmd = [str(harness.BIN / "steward"), "data", "generate", "--spec", str(spec),
-               "--start", str(START), "--days", str(DAYS), "--users", str(USERS), "--seed", "3"]
-        subprocess.run(cmd, check=True, capture_output=True)
-    else:
-        from bench.minigen import generate
-
-        generate(lake, START, DAYS, USERS, seed=3)
-    return spec, lake
+    cmd = [str(harness.BIN / "steward"), "data", "generate", "--spec", str(spec),
+           "--start", str(START), "--days", str(DAYS), "--users", str(USERS), "--seed", "3"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return spec, harness.lake_of(spec)
 
 
 def test_hand_written_sql_and_pandas_agree(lake_project: tuple[Path, Path],
@@ -61,8 +55,6 @@ def test_hand_written_sql_and_pandas_agree(lake_project: tuple[Path, Path],
 def test_project_backfill_agrees_with_the_hand_written_sql(lake_project: tuple[Path, Path],
                                                            tmp_path: Path) -> None:
     spec, lake = lake_project
-    if not harness.steward_has("backfill"):
-        pytest.skip("`steward backfill` does not exist yet")
     first, last = START, START + dt.timedelta(days=DAYS - 1)
     subprocess.run([str(harness.BIN / "steward"), "backfill", "--spec", str(spec),
                     "--start", str(first), "--end", str(last)], check=True, capture_output=True)

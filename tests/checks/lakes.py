@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipesteward.checks.inputs import CheckInputs, RunInfo
-from pipesteward.checks.lake import Lake
+from pipesteward.metrics.lake import Lake
 
 MONEY = pa.decimal128(18, 2)
 VERSIONS = {m: f"lv-{m}-1" for m in ("unit_profit", "aggregate_profit", "daily_growth",

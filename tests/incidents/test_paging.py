@@ -11,9 +11,9 @@ from tests.incidents.receivers import free_port, http_inbox, smtp_inbox
 from tests.incidents.team import fail, team
 
 from pipesteward.app import Steward
+from pipesteward.incidents.lifecycle import acknowledge
 from pipesteward.incidents.notifier import AppriseNotifier
 from pipesteward.incidents.paging import Sender
-from pipesteward.incidents.records import acknowledge
 
 XMAS = datetime(2026, 12, 25, 17, 0, tzinfo=UTC)  # A on call, and away 24-27 December
 A_AWAY = "[{engineer: A, from: 2026-12-24, to: 2026-12-27, reason: Christmas}]"

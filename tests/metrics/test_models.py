@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from pipesteward.metrics.lake import read_partition, read_range
+from pipesteward.metrics.lake import Lake
 from pipesteward.metrics.models import MODELS, ORDER, logic_version
 from pipesteward.metrics.runner import ModelRunner
 from tests.metrics.lakes import END, NO_ORDERS_DAY, START, make_lake, pinned_clock
@@ -21,9 +21,9 @@ def rows_of(lake: Path, model: str) -> list[dict]:
     if model == "aggregate_growth":
         import pyarrow as pa
 
-        tables = [read_partition(lake, model, k) for k in ("2025-01", "2025-02", "2025-03")]
+        tables = [Lake(lake).model_table(model, k) for k in ("2025-01", "2025-02", "2025-03")]
         return pa.concat_tables(tables).to_pylist()
-    return read_range(lake, model, START, END).to_pylist()
+    return Lake(lake).model_range(model, START, END).to_pylist()
 
 
 def assert_same_rows(ours: list[dict], theirs: list[dict], model: str) -> None:
@@ -66,7 +66,7 @@ def test_rates_are_null_never_nan_or_infinite(built_lake: Path, model: str) -> N
 
 
 def row(lake: Path, model: str, key: str) -> dict:
-    table = read_partition(lake, model, key)
+    table = Lake(lake).model_table(model, key)
     assert table is not None and table.num_rows == 1, (model, key)
     return table.to_pylist()[0]
 
@@ -90,7 +90,7 @@ def test_a_day_with_no_orders(built_lake: Path) -> None:
     day = NO_ORDERS_DAY.isoformat()
     profit = row(built_lake, "aggregate_profit", day)
     assert (profit["orders"], profit["revenue"], profit["margin"]) == (0, Decimal("0.00"), None)
-    assert read_partition(built_lake, "unit_profit", day).num_rows == 0  # written, empty
+    assert Lake(built_lake).model_table("unit_profit", day).num_rows == 0  # written, empty
     after = row(built_lake, "daily_growth", (NO_ORDERS_DAY + timedelta(days=1)).isoformat())
     assert after["revenue_dod"] is None  # its base is 0
 
@@ -114,7 +114,7 @@ def test_a_refund_larger_than_revenue_makes_a_loss(built_lake: Path, reference: 
     big = o[[r > v for r, v in zip(o.refunded_amount, o.revenue, strict=True)]]
     assert len(big) > 0, "the generator should produce refunds above revenue"
     order = big.iloc[0]
-    units = read_partition(built_lake, "unit_profit", order.day.isoformat()).to_pylist()
+    units = Lake(built_lake).model_table("unit_profit", order.day.isoformat()).to_pylist()
     mine = next(u for u in units if u["user_id"] == order.user_id)
     same = o[(o.day == order.day) & (o.user_id == order.user_id)]
     assert mine["profit"] == sum(same.profit, Decimal("0.00"))
@@ -124,7 +124,7 @@ def test_a_refund_larger_than_revenue_makes_a_loss(built_lake: Path, reference: 
 
 def test_unit_profit_reconciles_with_aggregate_profit(built_lake: Path) -> None:
     for day in (START, date(2025, 2, 28), END):
-        units = read_partition(built_lake, "unit_profit", day.isoformat()).to_pylist()
+        units = Lake(built_lake).model_table("unit_profit", day.isoformat()).to_pylist()
         agg = row(built_lake, "aggregate_profit", day.isoformat())
         assert sum(u["orders"] for u in units) == agg["orders"]
         assert sum((u["profit"] for u in units), Decimal("0.00")) == agg["profit"]
@@ -200,7 +200,7 @@ def test_a_later_load_wins_before_the_filters(tmp_path: Path) -> None:
     after = Reference(lake)
     assert int(order.order_id) not in set(after.orders.order_id)
     assert user not in set(after.qualifying.user_id)
-    units = read_partition(lake, "unit_profit", day.isoformat()).to_pylist()
+    units = Lake(lake).model_table("unit_profit", day.isoformat()).to_pylist()
     counted = {u["user_id"] for u in units}
     assert int(order.user_id) not in counted and user not in counted
     profit = row(lake, "aggregate_profit", day.isoformat())
@@ -243,7 +243,7 @@ def test_a_tie_in_loaded_at_goes_to_the_load_that_counts_less(tmp_path: Path) ->
                    part.with_name("part-2.parquet"))
     _build(lake)
 
-    units = read_partition(lake, "unit_profit", day.isoformat()).to_pylist()
+    units = Lake(lake).model_table("unit_profit", day.isoformat()).to_pylist()
     assert int(completed.user_id) not in {u["user_id"] for u in units}
     profit = row(lake, "aggregate_profit", day.isoformat())
     assert profit["orders"] == len(on_day) - 1

@@ -19,29 +19,6 @@ from tests.metrics.lakes import END, make_lake
 
 START = END - timedelta(days=4)
 DAYS = {(START + timedelta(days=i)).isoformat() for i in range(5)}
-# What pipesteward wrote before the consolidated event log: one SQLite database per run.
-OLD_YAML = """\
-# Written by pipesteward: SQLite storage under this folder (see docs/pipelines.md).
-telemetry:
-  enabled: false
-run_storage:
-  module: dagster._core.storage.runs
-  class: SqliteRunStorage
-  config:
-    base_dir: {home}/history
-event_log_storage:
-  module: pipesteward.orchestration.storage
-  class: KeptOpenSqliteEventLogStorage
-  config:
-    base_dir: {home}/history/runs
-schedule_storage:
-  module: dagster._core.storage.schedules
-  class: SqliteScheduleStorage
-  config:
-    base_dir: {home}/schedules
-"""
-
-
 @pytest.fixture
 def steward(project: Path) -> Steward:
     s = Steward.from_path(project, env={})
@@ -101,19 +78,6 @@ def test_event_batching_is_scoped_and_yields_to_the_environment(
     with batched_events(7):
         assert os.environ[EVENT_BATCH] == "3"
     assert os.environ[EVENT_BATCH] == "3"
-
-
-def test_a_home_written_before_keeps_its_per_run_layout(steward: Steward) -> None:
-    home = steward.paths.dagster_home
-    home.mkdir(parents=True)
-    config = OLD_YAML.format(home=home.resolve().as_posix())
-    (home / "dagster.yaml").write_text(config, encoding="utf-8")
-    report = steward.run_models(START, END)
-    assert report.ok, report.failures
-    assert (home / "dagster.yaml").read_text(encoding="utf-8") == config
-    assert {p.stem for p in (home / "history" / "runs").glob("*.db")} == {
-        "index", *report.dagster_runs}
-    _assert_recorded(steward, report.dagster_runs)
 
 
 def test_a_failed_daily_growth_fails_its_run_and_stops_the_month(steward: Steward) -> None:

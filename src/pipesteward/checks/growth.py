@@ -6,7 +6,6 @@ on one day serve daily_growth (experiments; partition `YYYY-MM-DD`).
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from datetime import date, timedelta
 
@@ -14,6 +13,7 @@ from pipesteward.checks import commands
 from pipesteward.checks.figures import is_bad_rate, is_null, num, ratio, rounded
 from pipesteward.checks.inputs import CheckInputs
 from pipesteward.checks.result import Outcome, skipped
+from pipesteward.days import days_between, month_bounds, month_key, shift_month
 
 REQUIRED = ("date", "new_users", "total_users", "active_users", "revenue", "logic_version")
 DAILY_RATES = {"new_users_dod": "new_users", "active_users_dod": "active_users",
@@ -21,20 +21,6 @@ DAILY_RATES = {"new_users_dod": "new_users", "active_users_dod": "active_users",
 MONTHLY_RATES = {"new_users_mom": "new_users", "total_users_mom": "total_users",
                  "avg_dau_mom": "avg_dau", "revenue_mom": "revenue"}
 RATE_TOLERANCE = 1e-6
-
-
-def month_key(d: date) -> str:
-    return d.strftime("%Y-%m")
-
-
-def month_bounds(d: date) -> tuple[date, date]:
-    last = calendar.monthrange(d.year, d.month)[1]
-    return d.replace(day=1), d.replace(day=last)
-
-
-def shift_month(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def period(inputs: CheckInputs) -> tuple[date, date]:
@@ -179,8 +165,7 @@ def missing_or_null(
     """Days without a row, and days whose required columns are NULL (pure)."""
     missing: list[date] = []
     nulls: dict[date, list[str]] = {}
-    d = start
-    while d <= end:
+    for d in days_between(start, end):
         row = rows.get(d)
         if row is None:
             missing.append(d)
@@ -188,7 +173,6 @@ def missing_or_null(
             cols = [c for c in REQUIRED if c not in row or is_null(row[c])]
             if cols:
                 nulls[d] = cols
-        d += timedelta(days=1)
     return missing, nulls
 
 

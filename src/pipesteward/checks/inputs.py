@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipesteward.checks.lake import Lake
+    from pipesteward.metrics.lake import Lake
 
 
 @dataclass(frozen=True)

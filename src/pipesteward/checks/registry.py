@@ -25,8 +25,6 @@ class Check:
     severity: Severity
     blocking: bool
     fn: Callable[[CheckInputs, str], Outcome]
-    # The models whose partitions the check reads (Dagster attaches it to the first).
-    reads: tuple[str, ...] = ()
 
 
 CHECKS: tuple[Check, ...] = (
@@ -34,7 +32,7 @@ CHECKS: tuple[Check, ...] = (
         "profit.reconciliation", ("aggregate_profit", "unit_profit"), "data inconsistencies",
         "per day, the sums of unit_profit equal aggregate_profit (orders, revenue, cost, "
         "profit; tolerance 0.01)",
-        Severity.ERROR, True, profit.reconciliation, ("unit_profit", "aggregate_profit"),
+        Severity.ERROR, True, profit.reconciliation,
     ),
     Check(
         "profit.pipeline_failure",
@@ -57,44 +55,33 @@ CHECKS: tuple[Check, ...] = (
         "growth.calculation", ("aggregate_growth", "daily_growth"), "incorrect calculations",
         "growth rates recompute; total_users(d) = total_users(d-1) + new_users(d); no "
         "infinite or NaN rates",
-        Severity.ERROR, True, growth.calculation, ("daily_growth", "aggregate_growth"),
+        Severity.ERROR, True, growth.calculation,
     ),
     Check(
         "growth.completeness", ("aggregate_growth", "daily_growth"), "missing data",
         "every day of the period has a daily_growth row with no NULL in required columns",
-        Severity.ERROR, True, growth.completeness, ("daily_growth", "aggregate_growth"),
+        Severity.ERROR, True, growth.completeness,
     ),
     Check(
         "growth.version_consistency", ("aggregate_growth", "daily_growth"), "version mismatches",
         "every daily_growth partition used carries the current logic_version",
-        Severity.ERROR, True, growth.version_consistency, ("daily_growth", "aggregate_growth"),
+        Severity.ERROR, True, growth.version_consistency,
     ),
     Check(
         "engagement.definition_alignment", ("aggregate_engagement",), "metric definitions",
         "dau equals daily_growth.active_users, both on the current active-event definition",
         Severity.ERROR, True, engagement.definition_alignment,
-        ("aggregate_engagement", "daily_growth"),
     ),
     Check(
         "engagement.overlap", ("aggregate_engagement",), "data overlap",
         "dau_new + dau_returning = dau; max(platform dau) <= dau <= sum(platform dau); "
         "dau <= wau <= mau",
-        Severity.ERROR, True, engagement.overlap, ("aggregate_engagement",),
+        Severity.ERROR, True, engagement.overlap,
     ),
     Check(
         # Verifies exports after they ran, so it cannot block them; a mismatch is an ERROR.
         "engagement.export", ("aggregate_engagement",), "output failures",
         "each export target read back matches what was exported (row count and checksum)",
-        Severity.ERROR, False, engagement.export, ("aggregate_engagement",),
+        Severity.ERROR, False, engagement.export,
     ),
 )
-
-BY_ID = {c.id: c for c in CHECKS}
-
-
-def get(check_id: str) -> Check:
-    return BY_ID[check_id]
-
-
-def for_pipeline(pipeline: str) -> list[Check]:
-    return [c for c in CHECKS if pipeline in c.pipelines]

@@ -47,14 +47,10 @@ def run_checks(
     return results
 
 
-def failed_errors(results: Iterable[CheckResult]) -> list[CheckResult]:
-    return [r for r in results if r.failed_error]
-
-
 def blocking_failures(results: Iterable[CheckResult], pipelines: Collection[str]) -> list[
         CheckResult]:
     """Failed blocking checks on any of `pipelines` (an export's inputs)."""
     return [r for r in results if r.blocks and r.pipeline in pipelines]
 
 
-__all__ = ["Severity", "blocking_failures", "failed_errors", "run_checks"]
+__all__ = ["Severity", "blocking_failures", "run_checks"]

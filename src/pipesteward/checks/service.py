@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pipesteward.checks.inputs import CheckInputs, ExportVerification, RunInfo
-from pipesteward.checks.lake import Lake
 from pipesteward.checks.registry import CHECKS
 from pipesteward.checks.result import CheckResult
 from pipesteward.checks.runner import run_checks
+from pipesteward.metrics.lake import Lake
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward

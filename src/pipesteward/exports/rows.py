@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipesteward.checks.figures import num
-from pipesteward.checks.lake import Lake
 from pipesteward.errors import RunFailed
+from pipesteward.metrics.lake import Lake
 
 COLUMNS = ("grain", "period", "pipeline", "metric", "value", "logic_version")
 

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from pipesteward.checks.inputs import ExportVerification
-from pipesteward.checks.lake import Lake
 from pipesteward.checks.result import CheckResult
 from pipesteward.checks.runner import blocking_failures
 from pipesteward.errors import RunFailed
 from pipesteward.exports.delivery import BACKOFF, Delivery, deliver, verify
 from pipesteward.exports.rows import INPUTS, investor_units
 from pipesteward.exports.targets import FilesTarget, SqlTarget, Target
-from pipesteward.store.incidents import ExportRecord
+from pipesteward.metrics.lake import Lake
+from pipesteward.store.exports import ExportRecord
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -93,7 +93,7 @@ def export_day(
     _record(steward, day, at, deliveries)
     failed = [d for d in deliveries if d.status != "verified"]
     if failed:
-        from pipesteward.incidents.records import raise_incident
+        from pipesteward.incidents.lifecycle import raise_incident
         from pipesteward.incidents.service import page, router
 
         detail = "; ".join(f"{d.target} ({d.grain} {d.period}) after {d.attempts} attempts: "

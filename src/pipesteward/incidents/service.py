@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pipesteward.errors import NotFound
+from pipesteward.incidents.lifecycle import Changes, record_results
 from pipesteward.incidents.message import Page, page_message
 from pipesteward.incidents.paging import Router, escalate_due, send_pending
-from pipesteward.incidents.records import Changes, record_results
 from pipesteward.incidents.runbook import issue_section
 
 if TYPE_CHECKING:

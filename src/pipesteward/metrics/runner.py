@@ -18,16 +18,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipesteward.days import days_between, month_key, months_between
 from pipesteward.errors import RunFailed
 from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
 from pipesteward.metrics.models import SHARED, Model, logic_version, model, render
-from pipesteward.metrics.sources import (
-    ReadPlan,
-    SourceError,
-    days_between,
-    model_dir,
-    plan_reads,
-)
+from pipesteward.metrics.sources import ReadPlan, SourceError, model_dir, plan_reads
 from pipesteward.metrics.writer import string_scalar, write_partitions
 
 if TYPE_CHECKING:
@@ -58,17 +53,9 @@ class ModelResult:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-def months_between(start: date, end: date) -> list[str]:
-    out, y, m = [], start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def partition_label(grain: str, start: date, end: date) -> str:
     if grain == "month":
-        first, last = months_between(start, end)[0], months_between(start, end)[-1]
+        first, last = month_key(start), month_key(end)
     else:
         first, last = start.isoformat(), end.isoformat()
     return first if first == last else f"{first}..{last}"

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipesteward.days import days_between, month_end, month_start, shift_month
 from pipesteward.errors import RunFailed
 from pipesteward.metrics.models import ALL_HISTORY, Model
 
@@ -138,11 +139,6 @@ def partition_days(lake: Path, table: str) -> list[date]:
 def mtime(path: Path) -> datetime:
     """When a file last changed, in UTC (a `_SUCCESS` file's landing time)."""
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-
-
-def days_between(first: date, last: date) -> list[date]:
-    """Every day of [first, last]."""
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 # ---------------------------------------------------------------------------- typing
@@ -268,7 +264,7 @@ def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relatio
     """The upstream model's partitions that exist, from 12 months before start to end."""
     from pipesteward.metrics.models import model as get_model
 
-    first = date(start.year - 1, start.month, 1)
+    first = shift_month(start, -12)
     files: list[Path] = []
     for day in days_between(first, end):
         files += data_files(model_partition_dir(lake, upstream, day.isoformat()))
@@ -292,8 +288,7 @@ def plan_reads(
         plan.reads.append(read)
     for upstream in m.upstream:
         if m.grain == "month":
-            month_end = date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(1)
-            rel = _plan_upstream(lake, upstream, date(start.year, start.month, 1), month_end)
+            rel = _plan_upstream(lake, upstream, month_start(start), month_end(end))
         else:
             rel = _plan_upstream(lake, upstream, start, end)
         plan.relations[upstream] = rel

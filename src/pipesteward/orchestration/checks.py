@@ -10,7 +10,6 @@ the service facade (`Steward.check`), so results are recorded and incidents open
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import dagster as dg
 
 from pipesteward.checks.registry import CHECKS
 from pipesteward.checks.result import CheckResult, Severity
+from pipesteward.days import month_end, parse_month
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -38,11 +38,9 @@ def _checked_day(steward: Steward, tags: dict[str, str]) -> date:
     if not key:
         return steward.reporting_yesterday(datetime.now(UTC))
     if len(key) == 7:  # YYYY-MM
-        year, month = (int(x) for x in key.split("-"))
         folder = steward.paths.lake / "models" / "daily_growth"
         days = sorted(p.name[5:] for p in folder.glob(f"date={key}-*"))
-        return date.fromisoformat(days[-1]) if days else date(
-            year, month, calendar.monthrange(year, month)[1])
+        return date.fromisoformat(days[-1]) if days else month_end(parse_month(key))
     return date.fromisoformat(key)
 
 

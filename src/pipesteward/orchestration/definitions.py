@@ -13,8 +13,8 @@ the daily schedule and the sensors.
   `sources_landed` requests each recent day once its markers are in (a late source still
   gets its run). `monthly_after_daily` rebuilds the month of each daily_growth partition.
 
-Every asset calls `Pipelines` (a resource), which calls the service facade; the SQL and the
-writes live in `pipesteward.metrics`.
+Every asset calls `ModelRuns` (a resource: runs a model, collects the results), which calls
+the service facade; the SQL and the writes live in `pipesteward.metrics`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from pipesteward.days import month_end, parse_month, reporting_yesterday
 from pipesteward.metrics.models import MODELS, ORDER, definitions_used, logic_version
 from pipesteward.metrics.runner import ModelFailed, ModelResult, ModelRunner
 from pipesteward.metrics.sources import first_source_day, missing_markers
@@ -43,7 +44,7 @@ SENSOR_LOOKBACK_DAYS = 7
 
 
 @dataclass
-class Pipelines:
+class ModelRuns:
     """What the assets call: runs a model over a range and reports to whoever listens."""
 
     steward: Steward
@@ -83,10 +84,6 @@ class Pipelines:
 
 
 # ---------------------------------------------------------------------------- partitions
-def _month_end(d: date) -> date:
-    return date(d.year + d.month // 12, d.month % 12 + 1, 1) - timedelta(days=1)
-
-
 def partitions(steward: Steward, first_day: date | None = None) -> tuple[Any, Any]:
     first = first_day or first_source_day(steward.paths.lake) or DEFAULT_FIRST_DAY
     tz = steward.spec.reporting.timezone
@@ -103,9 +100,7 @@ def partitions(steward: Steward, first_day: date | None = None) -> tuple[Any, An
 def _range(context: AssetExecutionContext, grain: str) -> tuple[date, date]:
     keys = context.partition_key_range
     if grain == "month":
-        return date.fromisoformat(keys.start + "-01"), _month_end(
-            date.fromisoformat(keys.end + "-01")
-        )
+        return parse_month(keys.start), month_end(parse_month(keys.end))
     return date.fromisoformat(keys.start), date.fromisoformat(keys.end)
 
 
@@ -144,13 +139,13 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
             "definitions": dg.MetadataValue.json(definitions_used(name, tz)),
             "columns": ", ".join(m.columns),
         },
-        required_resource_keys={"pipelines"},
+        required_resource_keys={"model_runs"},
     )
     def _asset(context) -> dg.MaterializeResult:  # type: ignore[no-untyped-def]  # Dagster reads the hint
         start, end = _range(context, m.grain)
-        pipes: Pipelines = context.resources.pipelines
+        runs: ModelRuns = context.resources.model_runs
         try:
-            result = pipes.run(name, start, end, context.run.run_id,
+            result = runs.run(name, start, end, context.run.run_id,
                                context.run.tags.get(ENGINE_TAG))
         except ModelFailed as e:
             # Bad data and logic errors are not retried; resource limits and outages are.
@@ -196,10 +191,6 @@ def _cron(hhmm: str) -> str:
     return f"{int(minutes)} {int(hours)} * * *"
 
 
-def _reporting_day_before(at: datetime, steward: Steward) -> date:
-    return at.astimezone(steward.spec.reporting.tz).date() - timedelta(days=1)
-
-
 def automation(steward: Steward, daily_job: Any, monthly_job: Any) -> tuple[list, list]:
     lake = steward.paths.lake
 
@@ -211,7 +202,7 @@ def automation(steward: Steward, daily_job: Any, monthly_job: Any) -> tuple[list
         description="Yesterday's partitions, at schedule.run_at in the team's time zone.",
     )
     def daily_schedule(context: dg.ScheduleEvaluationContext) -> Any:
-        day = _reporting_day_before(context.scheduled_execution_time, steward)
+        day = reporting_yesterday(context.scheduled_execution_time, steward.spec.reporting.tz)
         missing = missing_markers(lake, day)
         if missing:
             return dg.SkipReason(f"waiting for _SUCCESS in {', '.join(missing)}")
@@ -262,12 +253,12 @@ class Built:
     defs: dg.Definitions
     assets: list[dg.AssetsDefinition]
     sources: list[dg.AssetSpec]
-    pipelines: Pipelines
+    model_runs: ModelRuns
 
 
-def build(steward: Steward, pipelines: Pipelines | None = None,
+def build(steward: Steward, model_runs: ModelRuns | None = None,
           first_day: date | None = None) -> Built:
-    pipes = pipelines or Pipelines(steward)
+    runs = model_runs or ModelRuns(steward)
     assets = model_assets(steward, first_day)
     daily_keys = [n for n in ORDER if MODELS[n].grain == "day"]
     daily_job = dg.define_asset_job(
@@ -287,6 +278,6 @@ def build(steward: Steward, pipelines: Pipelines | None = None,
         jobs=[daily_job, monthly_job],
         schedules=schedules,
         sensors=sensors,
-        resources={"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)},
+        resources={"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)},
     )
-    return Built(defs, assets, sources, pipes)
+    return Built(defs, assets, sources, runs)

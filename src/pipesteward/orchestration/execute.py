@@ -21,7 +21,7 @@ from pipesteward.metrics.runner import ModelFailed, ModelResult
 from pipesteward.metrics.sources import first_source_day
 from pipesteward.orchestration.definitions import (
     ENGINE_TAG,
-    Pipelines,
+    ModelRuns,
     model_assets,
     source_specs,
 )
@@ -77,7 +77,7 @@ def run_range(
     if end < start:
         raise UserError(f"--end {end} is before --start {start}")
     models = select(only)
-    pipes = Pipelines(steward, engine=engine, on_start=on_start, on_result=on_result)
+    runs = ModelRuns(steward, engine=engine, on_start=on_start, on_result=on_result)
     first = min(filter(None, (first_source_day(steward.paths.lake), start)))
     # Only the assets: materialize needs no jobs, schedules, sensors or checks.
     every: list[dg.AssetsDefinition | dg.AssetSpec] = [
@@ -85,25 +85,25 @@ def run_range(
     report = RangeReport(start, end)
     inst = instance(steward.paths.dagster_home)
     tags = {ENGINE_TAG: engine or steward.spec.compute.engine}
-    resources = {"pipelines": dg.ResourceDefinition.hardcoded_resource(pipes)}
+    resources = {"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)}
     try:
         daily = [m for m in models if MODELS[m].grain == "day"]
         if daily:
             result = _materialize(every, inst, daily, resources, {
                 **tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()})
             report.dagster_runs.append(result.run_id)
-            _unexpected(result, pipes)
+            _unexpected(result, runs)
         # The month is rebuilt from daily_growth: not after a failed daily_growth.
-        monthly_blocked = any(f.model == "daily_growth" for f in pipes.failures)
+        monthly_blocked = any(f.model == "daily_growth" for f in runs.failures)
         if "aggregate_growth" in models and not monthly_blocked:
             result = _materialize(every, inst, ["aggregate_growth"], resources, {
                 **tags, RANGE_START: start.strftime("%Y-%m"), RANGE_END: end.strftime("%Y-%m")})
             report.dagster_runs.append(result.run_id)
-            _unexpected(result, pipes)
+            _unexpected(result, runs)
     finally:
-        pipes.close()
+        runs.close()
         inst.dispose()
-    report.results, report.failures = pipes.results, pipes.failures
+    report.results, report.failures = runs.results, runs.failures
     return report
 
 
@@ -114,16 +114,16 @@ def _materialize(assets: list[Any], inst: dg.DagsterInstance, selection: list[st
                               run_config=QUIET, resources=resources, tags=tags)
 
 
-def _unexpected(result: Any, pipes: Pipelines) -> None:
+def _unexpected(result: Any, runs: ModelRuns) -> None:
     """A Dagster failure that is not a model failure (e.g. a bad partition key)."""
     if result.success:
         return
     failed_steps = [e for e in result.all_events if e.is_step_failure]
-    known = {f.model for f in pipes.failures}
+    known = {f.model for f in runs.failures}
     for event in failed_steps:
         if event.step_key not in known:
             error = event.event_specific_data.error
             message = error.message.strip().splitlines()[0] if error else "unknown error"
             raise RunFailed(f"{event.step_key}: the Dagster step failed: {message}")
-    if not failed_steps and not pipes.failures:
+    if not failed_steps and not runs.failures:
         raise RunFailed(f"the Dagster run {result.run_id} failed before any model ran")

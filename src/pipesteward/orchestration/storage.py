@@ -2,36 +2,26 @@
 partition): Dagster's default opens a SQLite engine for every event and one more per
 materialization to check that a table exists.
 
-- `KeptOpenConsolidatedSqliteEventLogStorage` (what pipesteward writes): one database,
-  `history/event_log.db`, on one engine kept open; a batch of events is one transaction.
-- `KeptOpenSqliteEventLogStorage`: Dagster's per-run layout (a database per run, set up for
-  each run, asset events written twice), which older `dagster.yaml` files name.
-
-Both run SQLite in WAL mode with `synchronous=NORMAL` (durable at checkpoints, never corrupt)
-and remember the tables and columns found. Production deployments use dagster-postgres.
+`KeptOpenConsolidatedSqliteEventLogStorage` (what pipesteward writes) keeps one database,
+`history/event_log.db`, on one engine kept open; a batch of events is one transaction. It runs
+SQLite in WAL mode with `synchronous=NORMAL` (durable at checkpoints, never corrupt) and
+remembers the tables and columns found. Production deployments use dagster-postgres.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 from dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log import (
     SQLITE_EVENT_LOG_FILENAME,
     ConsolidatedSqliteEventLogStorage,
 )
-from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
-    SQLITE_BUSY_TIMEOUT_SECONDS,
-    SqliteEventLogStorage,
-)
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite import create_db_conn_string
 from sqlalchemy import create_engine, event
-
-KEEP_OPEN = 8  # engines kept by the per-run layout: the index shard and the newest run shards
 
 
 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -49,10 +39,18 @@ def _open(conn_string: str) -> Any:
     return engine
 
 
-class _SchemaFound(SqlEventLogStorage):
+class KeptOpenConsolidatedSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
     """Remembers the tables and columns found; never their absence (a migration adds them)."""
 
-    _found: set[str]
+    def __init__(self, base_dir: str, inst_data: Any = None):
+        self._found: set[str] = set()
+        self._batch = threading.local()
+        self._engine = _open(create_db_conn_string(base_dir, SQLITE_EVENT_LOG_FILENAME))
+        super().__init__(base_dir, inst_data)
+
+    @classmethod
+    def from_config_value(cls, inst_data: Any, config_value: Any) -> Any:
+        return cls(inst_data=inst_data, **config_value)
 
     def has_table(self, table_name: str) -> bool:
         found = table_name in self._found or super().has_table(table_name)  # type: ignore[safe-super]
@@ -66,18 +64,6 @@ class _SchemaFound(SqlEventLogStorage):
         if found:
             self._found.add(key)
         return found
-
-
-class KeptOpenConsolidatedSqliteEventLogStorage(_SchemaFound, ConsolidatedSqliteEventLogStorage):
-    def __init__(self, base_dir: str, inst_data: Any = None):
-        self._found = set()
-        self._batch = threading.local()
-        self._engine = _open(create_db_conn_string(base_dir, SQLITE_EVENT_LOG_FILENAME))
-        super().__init__(base_dir, inst_data)
-
-    @classmethod
-    def from_config_value(cls, inst_data: Any, config_value: Any) -> Any:
-        return cls(inst_data=inst_data, **config_value)
 
     @contextmanager
     def _connect(self) -> Iterator[Any]:
@@ -100,41 +86,4 @@ class KeptOpenConsolidatedSqliteEventLogStorage(_SchemaFound, ConsolidatedSqlite
 
     def dispose(self) -> None:
         self._engine.dispose()
-        super().dispose()
-
-
-class KeptOpenSqliteEventLogStorage(_SchemaFound, SqliteEventLogStorage):
-    def __init__(self, base_dir: str, inst_data: Any = None):
-        self._found = set()
-        self._engines: OrderedDict[str, Any] = OrderedDict()
-        super().__init__(base_dir, inst_data)
-
-    @classmethod
-    def from_config_value(cls, inst_data: Any, config_value: Any) -> Any:
-        return cls(inst_data=inst_data, **config_value)
-
-    def _engine(self, shard: str) -> Any:
-        engine = self._engines.get(shard)
-        if engine is None:
-            engine = self._engines[shard] = _open(self.conn_string_for_shard(shard))
-            while len(self._engines) > KEEP_OPEN:
-                _, old = self._engines.popitem(last=False)
-                old.dispose()
-        self._engines.move_to_end(shard)
-        return engine
-
-    @contextmanager
-    def _connect(self, shard: str) -> Iterator[Any]:
-        with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
-            with engine.connect() as conn, conn.begin():
-                yield conn
-
-    def dispose(self) -> None:
-        for engine in self._engines.values():
-            engine.dispose()
-        self._engines.clear()
         super().dispose()

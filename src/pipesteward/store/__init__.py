@@ -19,10 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
 class Store:
     """One ops database: open it, migrate it to head, run work in transactions."""
 

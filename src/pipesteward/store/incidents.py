@@ -1,52 +1,13 @@
-"""Tables of checks, exports and incidents: every check result, every export, each incident
-and every attempt to page someone about it."""
+"""Tables of incidents: each incident and every attempt to page someone about it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipesteward.store.base import Base
-
-
-class CheckResultRecord(Base):
-    """One check's result on one pipeline's partition, as evaluated at `at`."""
-
-    __tablename__ = "check_results"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    day: Mapped[str] = mapped_column(String(10), index=True)  # the day checked
-    check_id: Mapped[str] = mapped_column(String(64))
-    pipeline: Mapped[str] = mapped_column(String(64))
-    partition: Mapped[str] = mapped_column(String(16))
-    passed: Mapped[bool] = mapped_column(Boolean)
-    severity: Mapped[str] = mapped_column(String(8))
-    blocking: Mapped[bool] = mapped_column(Boolean)
-    message: Mapped[str] = mapped_column(Text)
-    figures: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class ExportRecord(Base):
-    """One export of one period (a day or a month) to one target, and how it ended."""
-
-    __tablename__ = "exports"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    export_date: Mapped[str] = mapped_column(String(10), index=True)  # the day exported
-    target: Mapped[str] = mapped_column(String(512))  # "files:/path" or "sql:table"
-    kind: Mapped[str] = mapped_column(String(16))
-    grain: Mapped[str] = mapped_column(String(8))  # "day" | "month"
-    period: Mapped[str] = mapped_column(String(10), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # "verified" | "failed"
-    rows: Mapped[int | None] = mapped_column(Integer)
-    checksum: Mapped[str | None] = mapped_column(String(64))
-    files: Mapped[dict] = mapped_column(JSON, default=dict)  # name -> sha256
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
-    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Incident(Base):

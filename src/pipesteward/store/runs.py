@@ -154,8 +154,3 @@ def list_runs(
         q = q.where(RunRecord.run_id == run_id)
     with store.transaction() as s:
         return [Run.of(r) for r in s.scalars(q)]
-
-
-def runs_covering(store: Store, day: date, pipeline: str | None = None) -> list[Run]:
-    """Every run whose range covers the day (newest first)."""
-    return list_runs(store, pipeline=pipeline, day=day, limit=10_000)

@@ -10,7 +10,7 @@ import pytest
 from pipesteward.app import Steward
 from pipesteward.checks.result import CheckResult, Severity
 from pipesteward.errors import NotFound, UserError
-from pipesteward.incidents.records import acknowledge, record_results, resolve
+from pipesteward.incidents.lifecycle import acknowledge, record_results, resolve
 
 AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 

@@ -15,7 +15,8 @@ from pipesteward.checks.result import CheckResult
 from pipesteward.errors import NotFound, UserError
 from pipesteward.incidents.paging import Router, aware, delivered, deliveries_json, open_page
 from pipesteward.store import Store
-from pipesteward.store.incidents import CheckResultRecord, Incident
+from pipesteward.store.checks import CheckResultRecord
+from pipesteward.store.incidents import Incident
 
 OPEN = ("open", "acknowledged")
 
