@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from pipesteward.errors import UserError
+from pipesteward.spec_reader import MAX_VALUES, Path_, Reader, TooLarge
 
 # --------------------------------------------------------------------------- models
 
@@ -184,6 +185,10 @@ class Spec(_Model):
     review: Review = Review()
     # Where the spec was read from; relative paths resolve against its folder.
     path: Path | None = Field(None, exclude=True)
+    # Where each value was written, for problems found after parsing (`pipesteward.validate`).
+    _lines: dict[Path_, int] = PrivateAttr(default_factory=dict)
+    _file: str = PrivateAttr(default="steward.yaml")
+    _secrets: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -197,6 +202,12 @@ class Spec(_Model):
 
     def engineer_ids(self) -> list[str]:
         return [e.id for e in self.team.engineers]
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        """A problem at `path` (e.g. ("compute", "memory_limit")), with its file and line;
+        values read from the environment are not printed."""
+        return Problem(self._file, _line(path, self._lines), _key(path),
+                       _redact(message, self._secrets))
 
 
 # --------------------------------------------------------------------------- errors
@@ -224,35 +235,6 @@ class SpecError(UserError):
 
 # --------------------------------------------------------------------------- parsing
 
-Path_ = tuple[str | int, ...]
-
-
-def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
-    """YAML nodes to plain Python, recording the 1-based line of each key and list item."""
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(_scalar(key_node))
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _plain(value_node, path + (key,), lines)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            lines[path + (i,)] = item.start_mark.line + 1
-            items.append(_plain(item, path + (i,), lines))
-        return items
-    return _scalar(node)
-
-
-def _scalar(node: Any) -> Any:
-    import yaml
-
-    # The safe constructor resolves the scalar's tag: int, bool, null, date, datetime, str.
-    return yaml.SafeLoader("").construct_object(node)
-
 
 def _key(path: Path_) -> str:
     out = ""
@@ -272,11 +254,14 @@ def _line(path: Path_, lines: dict[Path_, int]) -> int | None:
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _substitute(data: Any, env: Mapping[str, str], path: Path_, missing: list[Path_]) -> Any:
+def _substitute(data: Any, env: Mapping[str, str], path: Path_, missing: list[Path_],
+                secrets: dict[str, str]) -> Any:
+    """Replace `${NAME}` from `env`; `secrets` maps each substituted value to what was written,
+    so that no message prints the value."""
     if isinstance(data, dict):
-        return {k: _substitute(v, env, path + (k,), missing) for k, v in data.items()}
+        return {k: _substitute(v, env, path + (k,), missing, secrets) for k, v in data.items()}
     if isinstance(data, list):
-        return [_substitute(v, env, path + (i,), missing) for i, v in enumerate(data)]
+        return [_substitute(v, env, path + (i,), missing, secrets) for i, v in enumerate(data)]
     if isinstance(data, str) and "${" in data:
 
         def repl(m: re.Match[str]) -> str:
@@ -285,17 +270,26 @@ def _substitute(data: Any, env: Mapping[str, str], path: Path_, missing: list[Pa
                 return ""
             return env[m.group(1)]
 
-        return _ENV.sub(repl, data)
+        value = _ENV.sub(repl, data)
+        if value != data:
+            secrets[value] = data
+        return value
     return data
+
+
+def _redact(message: str, secrets: Mapping[str, str]) -> str:
+    # Longest first, so a value that contains another is hidden whole. Values under three
+    # characters are not secrets and would blank out ordinary words.
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) >= 3:
+            message = message.replace(value, secrets[value])
+    return message
 
 
 _ALIASES = {"from_": "from", "with_": "with"}
 
 
-def parse_spec(
-    text: str, filename: str = "steward.yaml", env: Mapping[str, str] | None = None
-) -> Spec:
-    """Parse and validate a whole spec; raise SpecError listing every problem."""
+def _compose(text: str, filename: str) -> Any:
     import yaml
 
     try:
@@ -315,12 +309,27 @@ def parse_spec(
     if not isinstance(raw, yaml.MappingNode):
         msg = "the spec must be a mapping with team, pipelines and oncall"
         raise SpecError([Problem(filename, 1, "", msg)])
+    return raw
 
-    lines: dict[Path_, int] = {}
-    data = _plain(raw, (), lines)
+
+def parse_spec(
+    text: str, filename: str = "steward.yaml", env: Mapping[str, str] | None = None
+) -> Spec:
+    """Parse and validate a whole spec; raise SpecError listing every problem."""
+    raw = _compose(text, filename)
+    reader = Reader()
+    try:
+        data = reader.plain(raw)
+    except TooLarge:
+        msg = (f"the spec expands to more than {MAX_VALUES} values (YAML aliases repeated "
+               "inside each other); write the values out")
+        raise SpecError([Problem(filename, 1, "", msg)]) from None
+    lines = reader.lines
+    problems = [Problem(filename, line, _key(p), msg) for p, line, msg in reader.problems]
     missing: list[Path_] = []
-    data = _substitute(data, env or {}, (), missing)
-    problems = [
+    secrets: dict[str, str] = {}
+    data = _substitute(data, env or {}, (), missing, secrets)
+    problems += [
         Problem(
             filename,
             _line(p[:-1], lines),
@@ -329,19 +338,110 @@ def parse_spec(
         )
         for p in missing
     ]
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as e:
-        for err in e.errors():
-            loc = tuple(_ALIASES.get(str(x), x) if isinstance(x, str) else x for x in err["loc"])
-            problems.append(Problem(filename, _line(loc, lines), _key(loc), _message(err)))
-        raise SpecError(problems) from None
-    problems += [
-        Problem(filename, _line(p, lines), _key(p), msg) for p, msg in semantic_problems(spec)
-    ]
+    # A value already refused (by the reader, or for a missing variable) is not reported again
+    # by the checks that follow.
+    told = [p for p, _, _ in reader.problems] + [p[:-1] for p in missing]
+    spec, schema_errors, pruned = _validate(data)
+    for loc, msg in schema_errors:
+        if not _under(loc, told):
+            problems.append(Problem(filename, _line(loc, lines), _key(loc), msg))
+    if spec is not None:
+        # Cross-references are checked even when some values were refused above (those values
+        # were dropped for this pass), so one run of `validate` lists every problem.
+        for p, msg in semantic_problems(spec, _raw_engineer_ids(data), pruned.removed):
+            p = _original(p, pruned)
+            if not _under(p, pruned.removed + told):
+                problems.append(Problem(filename, _line(p, lines), _key(p), msg))
     if problems:
-        raise SpecError(problems)
+        problems = [Problem(x.file, x.line, x.key, _redact(x.message, secrets)) for x in problems]
+        raise SpecError(sorted(problems, key=lambda x: (x.line or 0)))
+    assert spec is not None
+    spec._lines, spec._file, spec._secrets = lines, filename, secrets
     return spec
+
+
+def _under(path: Path_, prefixes: Collection[Path_]) -> bool:
+    return any(path[: len(q)] == q for q in prefixes)
+
+
+@dataclass
+class _Pruned:
+    """What a partial validation dropped: paths (as written) and, per list, the original index of
+    each item that is left."""
+
+    removed: list[Path_]
+    index: dict[Path_, list[int]]
+
+
+def _validate(data: dict[str, Any]) -> tuple[Spec | None, list[tuple[Path_, str]], _Pruned]:
+    """The spec, or the spec without its refused values (None if a required section is refused),
+    and every schema error, as (path as written, message)."""
+    import copy
+
+    pruned = _Pruned([], {})
+    try:
+        return Spec.model_validate(data), [], pruned
+    except ValidationError as e:
+        first = e.errors()
+    errors = [(_loc(err), _message(err)) for err in first]
+    work = copy.deepcopy(data)
+    for _ in range(50):  # each round drops at least one value; a spec has few bad ones
+        try:
+            return Spec.model_validate(work), errors, pruned
+        except ValidationError as e:
+            again = e.errors()
+        for loc in dict.fromkeys(_loc(err) for err in again):
+            if not _drop(work, loc, pruned):
+                return None, errors, pruned
+    return None, errors, pruned
+
+
+def _loc(err: Any) -> Path_:
+    return tuple(_ALIASES.get(x, x) if isinstance(x, str) else x for x in err["loc"])
+
+
+def _drop(data: Any, loc: Path_, pruned: _Pruned) -> bool:
+    """Remove the deepest value on `loc` that exists (for a missing key, the mapping that lacks
+    it); False when nothing but the whole spec is left to remove."""
+    node, path = data, ()
+    for part in loc:
+        if not (isinstance(node, dict) and part in node
+                or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            break
+        node, path = node[part], path + (part,)
+    if not path:
+        return False
+    pruned.removed.append(_original(path, pruned))
+    parent = _get(data, path[:-1])
+    if isinstance(parent, list):
+        pruned.index.setdefault(path[:-1], list(range(len(parent)))).pop(int(path[-1]))
+    del parent[path[-1]]
+    return True
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _original(path: Path_, pruned: _Pruned) -> Path_:
+    """A path after items were dropped from lists, as written in the file."""
+    out: Path_ = ()
+    for part in path:
+        if isinstance(part, int) and out in pruned.index and part < len(pruned.index[out]):
+            part = pruned.index[out][part]
+        out = out + (part,)
+    return out
+
+
+def _raw_engineer_ids(data: Any) -> set[str]:
+    """Engineer ids as written, even of an engineer entry refused for another of its values."""
+    team = data.get("team") if isinstance(data, dict) else None
+    engineers = team.get("engineers") if isinstance(team, dict) else None
+    if not isinstance(engineers, list):
+        return set()
+    return {e["id"] for e in engineers if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
 def _message(err: Any) -> str:
@@ -350,15 +450,27 @@ def _message(err: Any) -> str:
         return "is required; add it"
     if kind == "extra_forbidden":
         return "is not a known key; remove it or check its spelling"
+    if kind.startswith(("date_", "datetime_")) and isinstance(err.get("input"), str):
+        # `2025-02-30`: YAML leaves an impossible date as text; say which value and why.
+        reason = str(err.get("ctx", {}).get("error", "")) or "not a date"
+        example = "2026-12-24" if kind.startswith("date_") else "2026-07-03T00:00"
+        return f"'{err['input']}' is not a valid {kind.split('_')[0]} ({reason}); write one " \
+            f"like {example}"
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
 
 
-def semantic_problems(spec: Spec) -> list[tuple[Path_, str]]:
-    """Cross-reference checks the schema cannot express, as (path, message) pairs."""
+def semantic_problems(
+    spec: Spec, known_ids: Collection[str] = (), unsure: Collection[Path_] = ()
+) -> list[tuple[Path_, str]]:
+    """Cross-reference checks the schema cannot express, as (path, message) pairs.
+
+    `known_ids` are engineer ids written in entries the schema refused, `unsure` the paths of
+    values it refused: checks that would rest on a default in their place are skipped.
+    """
     out: list[tuple[Path_, str]] = []
     ids = spec.engineer_ids()
-    team = set(ids)
+    team = set(ids) | set(known_ids)
     known = ", ".join(dict.fromkeys(ids))
 
     def unknown(path: Path_, who: str, what: str = "engineer") -> None:
@@ -396,11 +508,20 @@ def semantic_problems(spec: Spec) -> list[tuple[Path_, str]]:
             )
 
     oc = spec.oncall
+    try:
+        tz = ZoneInfo(spec.team.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")  # reported above; compare in UTC meanwhile
     if not oc.rotation:
         out.append((("oncall", "rotation"), "the rotation is empty; list the engineers in order"))
     for i, who in enumerate(oc.rotation):
         if who not in team:
             unknown(("oncall", "rotation", i), who)
+        elif oc.rotation.index(who) != i:
+            out.append((("oncall", "rotation", i), f"{who} is already in the rotation (item "
+                        f"{oc.rotation.index(who) + 1}); name each engineer once"))
+    weeks_known = not any(p[:2] == ("oncall", k) for p in unsure
+                          for k in ("rotation", "start", "shift_days"))
     out += _holiday_problems(oc.holidays)
     for i, s in enumerate(oc.swaps):
         base = ("oncall", "swaps", i)
@@ -410,6 +531,8 @@ def semantic_problems(spec: Spec) -> list[tuple[Path_, str]]:
         if s.engineer == s.with_:
             out.append((base + ("with",), "a swap needs two different engineers"))
         for key, who, week in (("week", s.engineer, s.week), ("their_week", s.with_, s.their_week)):
+            if not weeks_known:
+                break
             on = base_engineer_of_week(oc, week)
             if on is None:
                 out.append(
@@ -422,9 +545,35 @@ def semantic_problems(spec: Spec) -> list[tuple[Path_, str]]:
         for i, entry in enumerate(getattr(oc, group)):
             if entry.engineer not in team:
                 unknown(("oncall", group, i, "engineer"), entry.engineer)
-            if entry.to < entry.from_:
+            if _instant(entry.to, tz) < _instant(entry.from_, tz):
                 out.append((("oncall", group, i, "to"), "'to' is before 'from'"))
+    for i, p in enumerate(spec.pipelines):
+        if p.runbook and not _inside(p.runbook):
+            out.append((("pipelines", i, "runbook"), f"'{p.runbook}' is outside the project; "
+                        "write a path relative to the spec's folder, such as runbooks/x.md"))
     return out
+
+
+def _instant(value: date | datetime, tz: ZoneInfo) -> datetime:
+    """A `from`/`to` value comparable with any other: a date is its midnight, a time without an
+    offset is local to the team's zone."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def _inside(relative: str) -> bool:
+    """Whether a path written in the spec stays within the spec's folder (checked on the text:
+    the spec is parsed without touching the disk)."""
+    parts = PurePosixPath(relative.replace("\\", "/"))
+    if parts.is_absolute() or re.match(r"^[A-Za-z]:", relative):
+        return False
+    depth = 0
+    for part in parts.parts:
+        depth += -1 if part == ".." else (0 if part == "." else 1)
+        if depth < 0:
+            return False
+    return True
 
 
 def _holiday_problems(h: Holidays) -> list[tuple[Path_, str]]:

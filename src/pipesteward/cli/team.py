@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    emit_json,
+    err,
+    handle_errors,
+    load,
+    out,
+    table,
+)
 from pipesteward.errors import UserError
 
 
@@ -33,14 +42,27 @@ def init(directory: Annotated[Path, typer.Argument(help="A new folder for the pr
 
 @handle_errors
 def validate(spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False) -> None:
-    """Check the spec as a whole; list every problem with file, line and key (exit 2)."""
-    steward = load(spec)
-    s = steward.spec
+    """Check the spec as a whole; list every problem with file, line and key (exit 2).
+
+    Beyond what every command checks, this also checks the runbook files, the models behind
+    the pipelines, DuckDB's memory limit, the database URLs, the notify URLs and the holiday
+    weights; warnings (exit 0) say what is allowed but probably a mistake."""
+    from pipesteward import validate as checks
+    from pipesteward.spec import SpecError
+
+    s = load(spec).spec
+    problems = checks.problems(s)
+    if problems:
+        raise SpecError(problems)
+    warnings = checks.warnings(s)
+    for w in warnings:
+        err.print(f"[bold yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
     summary = {
         "spec": str(s.path),
         "valid": True,
         "engineers": len(s.team.engineers),
         "pipelines": len(s.pipelines),
+        "warnings": [str(w) for w in warnings],
     }
     if json:
         emit_json(summary)

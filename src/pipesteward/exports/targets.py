@@ -114,6 +114,27 @@ class FilesTarget:
 
 
 # ------------------------------------------------------------------ sql
+def url_problem(url: str) -> str | None:
+    """Why SQLAlchemy cannot use a database URL (None when it can); never prints the URL,
+    which may carry a password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return ("is not a database URL; write one such as sqlite:///metrics.db or "
+                "postgresql+psycopg://user:password@host/db")
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        return (f"names the driver '{parsed.drivername}', which is not installed; use "
+                "sqlite or postgresql+psycopg")
+    except ImportError as e:
+        return f"needs the Python package {e.name or 'of its driver'}; install it"
+    return None
+
+
 class SqlTarget:
     """A table through SQLAlchemy (SQLite or PostgreSQL); a period is replaced in one
     transaction (delete its rows, insert the new ones)."""
@@ -123,6 +144,11 @@ class SqlTarget:
     def __init__(self, url: str, table: str):
         from sqlalchemy.engine import make_url
 
+        from pipesteward.errors import UserError
+
+        problem = url_problem(url)
+        if problem:
+            raise UserError(f"the SQL target's URL {problem}")
         self.url = url
         self.table_name = table
         self.name = f"sql:{make_url(url).render_as_string(hide_password=True)}#{table}"

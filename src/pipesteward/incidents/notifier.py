@@ -15,6 +15,21 @@ class Notifier(Protocol):
         URL: the caller scrubs it)."""
 
 
+def understood(url: str) -> bool:
+    """Whether some Apprise notifier understands `url` (nothing is sent)."""
+    import logging
+
+    import apprise
+
+    # Apprise logs the refused URL in full; it may carry a secret.
+    logger = logging.getLogger("apprise")
+    level, logger.level = logger.level, logging.CRITICAL + 1
+    try:
+        return bool(apprise.Apprise().add(url))
+    finally:
+        logger.setLevel(level)
+
+
 class AppriseNotifier:
     """One Apprise object per URL, so each channel's success is its own."""
 

@@ -112,3 +112,8 @@ def _observed_day(day: date, name: str, observed: list[tuple[date, str]]) -> dat
     near = [(len(n) - len(name), abs((d - day).days), d) for d, n in observed
             if name in n and abs(d - day) <= timedelta(days=7)]
     return min(near)[2] if near else None
+
+
+def holiday_names(calendar: TeamCalendar, years: Iterable[int]) -> set[str]:
+    """Every holiday name the team calendar has in `years` (extra ones included)."""
+    return {h.name for y in years for h in calendar.year(y)} | {n for _, n in calendar.extra}

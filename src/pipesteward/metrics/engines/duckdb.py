@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from pipesteward.errors import UserError
 from pipesteward.metrics.engines import EngineSettings
 from pipesteward.metrics.sources import Relation
 
@@ -23,6 +24,21 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def memory_limit_problem(value: str, con: Any = None) -> str | None:
+    """Why DuckDB refuses `memory_limit` (None when it sets it), asked of DuckDB itself."""
+    own = con is None
+    con = con or duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = {_quote(value)}")
+    except duckdb.Error as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return f"DuckDB does not accept '{value}' ({reason}); write a size such as 4GB or 80%"
+    finally:
+        if own:
+            con.close()
+    return None
+
+
 class DuckDBEngine:
     name = "duckdb"
     dialect = "duckdb"
@@ -32,7 +48,10 @@ class DuckDBEngine:
         self.con = duckdb.connect(config={"preserve_insertion_order": False})
         self.con.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
         if settings.memory_limit:
-            self.con.execute(f"SET memory_limit = {_quote(settings.memory_limit)}")
+            problem = memory_limit_problem(settings.memory_limit, self.con)
+            if problem:
+                self.con.close()
+                raise UserError(f"compute.memory_limit: {problem}")
         if settings.threads:
             self.con.execute(f"SET threads = {int(settings.threads)}")
         if settings.spill_dir:
