@@ -403,12 +403,16 @@ def _loc(err: Any) -> Path_:
 def _drop(data: Any, loc: Path_, pruned: _Pruned) -> bool:
     """Remove the deepest value on `loc` that exists (for a missing key, the mapping that lacks
     it); False when nothing but the whole spec is left to remove."""
-    node, path = data, ()
+    node: Any = data
+    path: Path_ = ()
     for part in loc:
-        if not (isinstance(node, dict) and part in node
-                or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
             break
-        node, path = node[part], path + (part,)
+        path = path + (part,)
     if not path:
         return False
     pruned.removed.append(_original(path, pruned))
@@ -481,13 +485,12 @@ def semantic_problems(
             out.append((("team", "engineers", i, "id"), f"duplicate engineer id '{eng.id}'"))
     if spec.team.lead is not None and spec.team.lead not in team:
         unknown(("team", "lead"), spec.team.lead)
-    for key, tz in (("team", spec.team.timezone), ("reporting", spec.reporting.timezone)):
+    for key, name in (("team", spec.team.timezone), ("reporting", spec.reporting.timezone)):
         try:
-            ZoneInfo(tz)
+            ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            out.append(
-                ((key, "timezone"), f"unknown time zone '{tz}'; use an IANA name like Europe/Paris")
-            )
+            out.append(((key, "timezone"),
+                        f"unknown time zone '{name}'; use an IANA name like Europe/Paris"))
 
     seen: set[str] = set()
     for i, p in enumerate(spec.pipelines):
