@@ -80,8 +80,10 @@ def check(
 ) -> None:
     """Run the runbook checks for a day and its month; exit 1 when an ERROR check fails."""
     from pipesteward.checks.service import summary
+    from pipesteward.validate import require
 
     steward = load(spec)
+    require(steward.spec, "models")
     at_ = _instant(steward, at)
     day = _day(steward, date_, at_)
     results = steward.check(day, as_of=at_)
@@ -99,7 +101,10 @@ def export(
     json: JsonOpt = False,
 ) -> None:
     """Export the day's investor metrics to every reporting target, verified by reading back."""
+    from pipesteward.validate import require
+
     steward = load(spec)
+    require(steward.spec, "models", "database_urls")
     at_ = _instant(steward, at)
     day = _day(steward, date_, at_)
     report = steward.export(day, at=at_)

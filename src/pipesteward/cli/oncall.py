@@ -129,7 +129,11 @@ def plan(
     json: JsonOpt = False,
 ) -> None:
     """Propose the fewest swaps that even out holiday burden (with the ledger of past years)."""
-    data = load(spec).oncall.plan(year, now(), apply, by)
+    from pipesteward.validate import require
+
+    steward = load(spec)
+    require(steward.spec, "holiday_weights")
+    data = steward.oncall.plan(year, now(), apply, by)
     if json:
         emit_json(data)
         return

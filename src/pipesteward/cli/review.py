@@ -23,8 +23,10 @@ def review(
 ) -> None:
     """The regular review: ownership, single points of failure, holiday fairness, runbooks."""
     from pipesteward.cli.oncall import now, parse_date
+    from pipesteward.validate import require
 
     steward = load(spec)
+    require(steward.spec, "holiday_weights")
     day = parse_date(as_of, "--as-of") if as_of else now().astimezone(steward.spec.team.tz).date()
     data = steward.review(day)
     if json:

@@ -19,7 +19,7 @@ from pipesteward.cli.common import (
     parse_date,
     table,
 )
-from pipesteward.errors import RunFailed
+from pipesteward.errors import RunFailed, UserError
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -83,8 +83,14 @@ def execute(steward: Steward, start: date, end: date, only: str | None, engine: 
             as_json: bool) -> None:
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
+    from pipesteward.metrics.engines import ENGINES
     from pipesteward.orchestration.execute import select
+    from pipesteward.validate import require
 
+    if engine is not None and engine not in ENGINES:
+        raise UserError(f"--engine '{engine}' is not an engine; choose one of "
+                        f"{', '.join(ENGINES)}")
+    require(steward.spec, "models", "memory_limit")
     names = select(only.split(",") if only else None)
     with Progress(
         SpinnerColumn(), "[progress.description]{task.description}", TimeElapsedColumn(),

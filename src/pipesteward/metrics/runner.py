@@ -114,6 +114,9 @@ class ModelRunner:
         m = model(name)
         label = partition_label(m.grain, start, end)
         version = logic_version(name, self.tz)
+        # Opened before the run is recorded: settings the engine refuses (an unknown engine, a
+        # memory_limit DuckDB cannot read) are bad input, not a failed run.
+        self.engine  # noqa: B018
         record = self._record_start(run_id or uuid.uuid4().hex, name, label, start, end, version)
         t0 = time.perf_counter()
         sources: list[dict[str, Any]] = []
