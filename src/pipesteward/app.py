@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipesteward.days import reporting_yesterday
-from pipesteward.errors import NotFound
+from pipesteward.errors import NotFound, UserError
 from pipesteward.spec import Spec, load_spec
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class Steward:
         self.spec = spec
         self.env = dict(os.environ if env is None else env)
         self.paths = resolve_paths(spec, self.env)
+        # Where warnings go (the CLI prints them on stderr; tests collect them).
+        self.warn: Callable[[str], None] = _warn
 
     @classmethod
     def from_path(cls, path: str | Path, env: Mapping[str, str] | None = None) -> Steward:
@@ -74,14 +76,24 @@ class Steward:
     # ------------------------------------------------------------------ ops store
     @cached_property
     def store(self) -> Store:
-        from pipesteward.store import Store
+        from pipesteward.store import BUSY_SECONDS, Store
 
-        if self.paths.database_url.startswith("sqlite:///"):
-            Path(self.paths.database_url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
-        store = Store(self.paths.database_url)
+        url = self.paths.database_url
+        created = None
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            created = None if path.exists() else path
+        setting = ("STEWARD_DATABASE_URL" if self.env.get("STEWARD_DATABASE_URL")
+                   else "storage.database_url")
+        busy = _seconds(self.env, "STEWARD_DATABASE_BUSY_SECONDS", BUSY_SECONDS)
+        store = Store(url, setting=setting, busy_seconds=busy)
         store.upgrade()
+        if created is not None and _has_history(self.paths.lake):
+            self.warn(f"the ops store {created} did not exist and was created empty, but the "
+                      f"lake {self.paths.lake} holds model outputs: run records, incidents and "
+                      "on-call changes recorded before are not in it; restore steward.db from "
+                      "a backup if it was deleted, or point storage.database_url at it")
         return store
 
     # ------------------------------------------------------------------ ownership
@@ -244,6 +256,31 @@ class Steward:
     def review(self, as_of: date) -> dict[str, Any]:
         """Ownership load, single points of failure, on-call fairness, runbooks past review."""
         return self.oncall.review(as_of)
+
+
+def _warn(message: str) -> None:
+    import logging
+
+    logging.getLogger("pipesteward").warning(message)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UserError(f"{name} '{raw}' is not a number of seconds (for example 30)")
+    return value
+
+
+def _has_history(lake: Path) -> bool:
+    """Whether the lake holds a model partition (so the store had runs to remember)."""
+    models = lake / "models"
+    return models.is_dir() and any(models.glob("*/*=*"))
 
 
 def init_project(target: Path) -> Path:

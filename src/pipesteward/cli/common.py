@@ -85,7 +85,13 @@ def parse_instant(value: str, option: str, tz: Any) -> datetime:
 def load(spec: Path) -> Steward:
     from pipesteward.app import Steward
 
-    return Steward.from_path(spec)
+    steward = Steward.from_path(spec)
+    steward.warn = warn
+    return steward
+
+
+def warn(message: str) -> None:
+    err.print(f"[bold yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:

@@ -20,6 +20,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from pipesteward.errors import sqlite_unavailable
 from pipesteward.oncall.calendar import CalendarSource, RawYear, package_year
 from pipesteward.oncall.records import Absence, Layers, OverrideRecord, SwapRecord
 
@@ -46,13 +47,18 @@ def read_layers(database_url: str) -> Layers:
     path = Path(database_url.removeprefix("sqlite:///"))
     if not path.exists():
         return Layers()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise sqlite_unavailable(path, str(e)) from None
     try:
         swaps = [_swap(r) for r in conn.execute(SWAPS)]
         absences = tuple(_absence(r) for r in conn.execute(ABSENCES))
         overrides = tuple(_override(r) for r in conn.execute(OVERRIDES))
-    except sqlite3.OperationalError:  # the on-call tables are not there yet: nothing recorded
-        return Layers()
+    except sqlite3.Error as e:
+        if "no such table" in str(e):  # the on-call tables are not there yet: none recorded
+            return Layers()
+        raise sqlite_unavailable(path, str(e)) from None
     finally:
         conn.close()
     return Layers(tuple(s for s in swaps if s.status == "accepted"), absences, overrides,

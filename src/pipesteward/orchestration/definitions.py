@@ -29,6 +29,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from pipesteward.days import month_end, parse_month, reporting_yesterday
+from pipesteward.errors import StoreUnavailable
 from pipesteward.metrics.models import MODELS, ORDER, definitions_used, logic_version
 from pipesteward.metrics.runner import ModelFailed, ModelResult, ModelRunner
 from pipesteward.metrics.sources import first_source_day, missing_markers
@@ -152,6 +153,8 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
             if e.kind in ("source", "logic"):
                 raise dg.Failure(description=str(e), allow_retries=False) from e
             raise
+        except StoreUnavailable as e:  # waited for already; a retry cannot mend a damaged store
+            raise dg.Failure(description=str(e), allow_retries=False) from e
         return dg.MaterializeResult(metadata={
             "rows": result.rows,
             "partitions": result.partitions,

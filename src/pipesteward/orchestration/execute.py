@@ -77,6 +77,7 @@ def run_range(
     if end < start:
         raise UserError(f"--end {end} is before --start {start}")
     models = select(only)
+    steward.store  # noqa: B018 - a store that is down fails here, once, not in retried steps
     runs = ModelRuns(steward, engine=engine, on_start=on_start, on_result=on_result)
     first = min(filter(None, (first_source_day(steward.paths.lake), start)))
     # Only the assets: materialize needs no jobs, schedules, sensors or checks.
