@@ -1,8 +1,10 @@
 """The service facade: what the CLI, the web console and the Dagster definitions all call.
 
-A Steward is built from a spec and the environment's storage settings; heavy parts (the ops
-store, the lake engine) open lazily so quick questions stay quick. Each concept keeps its own
-logic in its package; the methods here are the entry points.
+A Steward is built from a spec, the environment's storage settings, and how models run (an
+executor: in process by default; the CLI gives it Dagster's). It wires each service once,
+with only what that service needs; heavy parts (the ops store, the lake engine) open lazily
+so quick questions stay quick. The methods here are the entry points; the logic stays in the
+packages.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipesteward.days import reporting_yesterday
 from pipesteward.errors import NotFound, UserError
@@ -21,12 +23,14 @@ from pipesteward.spec import Spec, load_spec
 
 if TYPE_CHECKING:
     from pipesteward.checks.result import CheckResult
-    from pipesteward.exports.service import ExportReport
+    from pipesteward.checks.service import CheckService
+    from pipesteward.exports.service import ExportReport, ExportService
     from pipesteward.incidents.paging import Sender
+    from pipesteward.incidents.service import IncidentService
     from pipesteward.metrics.generator import Generated
-    from pipesteward.metrics.runner import ModelRunner
-    from pipesteward.oncall.service import OnCallService
-    from pipesteward.orchestration.execute import RangeReport
+    from pipesteward.metrics.service import OnResult, OnStart, RangeReport, RecordedRunner
+    from pipesteward.oncall.records import Layers
+    from pipesteward.oncall.service import OnCallRecords, OnCallService
     from pipesteward.store import Store
     from pipesteward.store.runs import Run
 
@@ -57,10 +61,37 @@ def resolve_paths(spec: Spec, env: Mapping[str, str]) -> Paths:
     return Paths(root=root, lake=lake, dagster_home=dagster, database_url=url)
 
 
-class Steward:
-    """The team's spec plus its stores."""
+class Executor(Protocol):
+    """How models run over a range: in process (`in_process`) or through Dagster
+    (`orchestration.execute.run_range`, which the CLI gives)."""
 
-    def __init__(self, spec: Spec, env: Mapping[str, str] | None = None):
+    def __call__(self, steward: Steward, start: date, end: date, *,
+                 only: Collection[str] | None, engine: str | None,
+                 on_start: OnStart | None, on_result: OnResult | None) -> RangeReport: ...
+
+
+def in_process(steward: Steward, start: date, end: date, *, only: Collection[str] | None,
+               engine: str | None, on_start: OnStart | None,
+               on_result: OnResult | None) -> RangeReport:
+    """Run the selected models one after the other in this process, without Dagster."""
+    from pipesteward.metrics.service import run_in_process, select
+
+    runner = steward.model_runner(engine)
+    try:
+        return run_in_process(runner, select(only), start, end, on_start, on_result)
+    finally:
+        runner.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Steward:
+    """The team's spec plus its stores, and the services wired over them."""
+
+    def __init__(self, spec: Spec, env: Mapping[str, str] | None = None, *,
+                 executor: Executor = in_process, clock: Callable[[], datetime] = _now):
         import os
 
         self.spec = spec
@@ -68,10 +99,13 @@ class Steward:
         self.paths = resolve_paths(spec, self.env)
         # Where warnings go (the CLI prints them on stderr; tests collect them).
         self.warn: Callable[[str], None] = _warn
+        self.executor = executor
+        self.clock = clock  # stamps run records; every other instant is an argument
 
     @classmethod
-    def from_path(cls, path: str | Path, env: Mapping[str, str] | None = None) -> Steward:
-        return cls(load_spec(path, env), env)
+    def from_path(cls, path: str | Path, env: Mapping[str, str] | None = None, *,
+                  executor: Executor = in_process) -> Steward:
+        return cls(load_spec(path, env), env, executor=executor)
 
     # ------------------------------------------------------------------ ops store
     @cached_property
@@ -125,7 +159,7 @@ class Steward:
         ]
 
     def runbook_path(self, pipeline_id: str) -> Path:
-        p = self._pipeline(pipeline_id)
+        p = self.spec.known_pipeline(pipeline_id)
         if not p.runbook:
             raise NotFound(f"pipeline '{pipeline_id}' has no runbook; set pipelines[].runbook")
         return (self.spec.base_dir / p.runbook).resolve()
@@ -139,12 +173,38 @@ class Steward:
                 f"{path}: cannot read the runbook of '{pipeline_id}' ({e.strerror})"
             ) from None
 
-    def _pipeline(self, pipeline_id: str):  # type: ignore[no-untyped-def]
+    def _runbook_for_pages(self, pipeline_id: str) -> tuple[str | None, str | None]:
         try:
-            return self.spec.pipeline(pipeline_id)
-        except KeyError:
-            ids = ", ".join(p.id for p in self.spec.pipelines)
-            raise NotFound(f"unknown pipeline '{pipeline_id}'; the pipelines are {ids}") from None
+            return self.runbook(pipeline_id), self.runbook_path(pipeline_id).name
+        except NotFound:
+            return None, None
+
+    # ------------------------------------------------------------------ services
+    def _checks(self) -> CheckService:
+        from pipesteward.checks.service import CheckService
+
+        return CheckService(
+            lake=self.paths.lake, store=self.store,
+            audience={p.id: p.audience for p in self.spec.pipelines},
+            deadline_at=self.spec.schedule.deadline, team_tz=self.spec.team.tz,
+            reporting_timezone=self.spec.reporting.timezone,
+            verify_exports=lambda d: self._exports().verify_day(d),
+        )
+
+    def _exports(self) -> ExportService:
+        from pipesteward.exports.service import ExportService, targets
+
+        return ExportService(
+            lake=self.paths.lake, store=self.store,
+            targets=targets(self.spec, self.paths.database_url),
+            investor=[p.id for p in self.spec.pipelines if p.audience == "investors"],
+        )
+
+    def _incidents(self) -> IncidentService:
+        from pipesteward.incidents.service import IncidentService
+
+        return IncidentService(spec=self.spec, store=self.store, sender=self.pager,
+                               rota=self.oncall.rota, runbook=self._runbook_for_pages)
 
     # ------------------------------------------------------------------ checks and exports
     def reporting_yesterday(self, at: datetime) -> date:
@@ -154,20 +214,37 @@ class Steward:
     def check(self, day: date, *, as_of: datetime, record: bool = True,
               pipelines: Collection[str] | None = None,
               check_ids: Collection[str] | None = None) -> list[CheckResult]:
-        """Run the runbook checks for a day (and its month); record results and incidents."""
-        from pipesteward.checks.service import check_day
-
-        return check_day(self, day, as_of=as_of, record=record, pipelines=pipelines,
-                         check_ids=check_ids)
+        """Run the runbook checks for a day (and its month); record results and incidents,
+        and page the new ones."""
+        results = self._checks().check_day(day, as_of=as_of, pipelines=pipelines,
+                                           check_ids=check_ids)
+        if record:
+            self._incidents().record(results, day=day.isoformat(), at=as_of)
+        return results
 
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
                results: list[CheckResult] | None = None) -> ExportReport:
-        """Export the day's investor metrics to every target, unless a blocking check fails."""
+        """Export the day's investor metrics to every target, unless a blocking check fails;
+        a target that fails its retries opens an incident; the exports are then checked by
+        reading them back (which resolves an earlier mismatch)."""
         import time as _time
 
-        from pipesteward.exports.service import export_day
+        from pipesteward.exports.service import ExportFailed
 
-        return export_day(self, day, at=at, sleep=sleep or _time.sleep, results=results)
+        if results is None:
+            results = self.check(day, as_of=at)
+        try:
+            report = self._exports().export_day(day, at=at, results=results,
+                                                sleep=sleep or _time.sleep)
+        except ExportFailed as e:
+            self._incidents().raise_and_page(
+                check_id="engagement.export", pipeline="aggregate_engagement",
+                partition=day.isoformat(), message=str(e), figures={"failed": e.targets},
+                at=at)
+            raise
+        report.checks = [r for r in results if r.id != "engagement.export"] + self.check(
+            day, as_of=at, check_ids={"engagement.export"})
+        return report
 
     def incidents(self, status: str | None = None) -> list[dict[str, Any]]:
         from pipesteward.incidents.lifecycle import list_incidents, to_json
@@ -186,9 +263,7 @@ class Steward:
 
     def escalate_incidents(self, at: datetime) -> list[int]:
         """Page the next level of unacknowledged incidents past their ack timeout."""
-        from pipesteward.incidents.service import escalate
-
-        return escalate(self, at)
+        return self._incidents().escalate(at)
 
     def acknowledge_incident(self, incident_id: int, *, by: str, at: datetime) -> None:
         from pipesteward.incidents.lifecycle import acknowledge
@@ -201,20 +276,19 @@ class Steward:
         resolve(self.store, incident_id, by=by, at=at)
 
     # ------------------------------------------------------------------ pipelines
-    def model_runner(self, engine: str | None = None) -> ModelRunner:
+    def model_runner(self, engine: str | None = None) -> RecordedRunner:
         """Runs models over the lake with the spec's engine settings, recording each run."""
-        from datetime import UTC
-
         from pipesteward.metrics.engines import EngineSettings
         from pipesteward.metrics.runner import ModelRunner
+        from pipesteward.metrics.service import RecordedRunner
 
         c = self.spec.compute
         settings = EngineSettings(memory_limit=c.memory_limit, threads=c.threads,
                                   spill_dir=self.paths.root / "tmp" / "spill",
                                   spark_master=c.spark_master)
-        return ModelRunner(self.paths.lake, clock=lambda: datetime.now(UTC),
-                           reporting_timezone=self.spec.reporting.timezone,
-                           engine=engine or c.engine, settings=settings, store=self.store)
+        runner = ModelRunner(self.paths.lake, reporting_timezone=self.spec.reporting.timezone,
+                             engine=engine or c.engine, settings=settings)
+        return RecordedRunner(runner, self.store, self.clock)
 
     def generate_data(self, start: date, days: int, users: int, seed: int = 0,
                       inject: Collection[str] = (),
@@ -226,11 +300,13 @@ class Steward:
                         [parse_injection(k) for k in inject], progress)
 
     def run_models(self, start: date, end: date, only: Collection[str] | None = None,
-                   engine: str | None = None, **callbacks: Any) -> RangeReport:
-        """Materialise the models over [start, end] through Dagster, in this process."""
-        from pipesteward.orchestration.execute import run_range
-
-        return run_range(self, start, end, only=only, engine=engine, **callbacks)
+                   engine: str | None = None, on_start: OnStart | None = None,
+                   on_result: OnResult | None = None) -> RangeReport:
+        """Materialise the models over [start, end] with the executor."""
+        if end < start:
+            raise UserError(f"--end {end} is before --start {start}")
+        return self.executor(self, start, end, only=only, engine=engine, on_start=on_start,
+                             on_result=on_result)
 
     def runs(self, **filters: Any) -> list[Run]:
         """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""
@@ -249,9 +325,27 @@ class Steward:
     @cached_property
     def oncall(self) -> OnCallService:
         """Who is on call and responds, swaps, unavailability, overrides, the holiday plan."""
+        from pipesteward.oncall.quickread import cached_calendar
         from pipesteward.oncall.service import OnCallService
 
-        return OnCallService(self)
+        return OnCallService(self.spec, self._oncall_layers,
+                             cached_calendar(self.paths.root / "cache"), self._oncall_records)
+
+    def _oncall_records(self) -> OnCallRecords:
+        from pipesteward.store.oncall import OnCallStore
+
+        return OnCallStore(self.store)
+
+    def _oncall_layers(self) -> Layers:
+        """The run-time on-call records: read without SQLAlchemy from a SQLite store."""
+        from pipesteward.oncall.quickread import read_layers
+
+        layers = read_layers(self.paths.database_url)
+        if layers is None:
+            from pipesteward.store.oncall import OnCallStore
+
+            layers = OnCallStore(self.store).layers()
+        return layers
 
     def review(self, as_of: date) -> dict[str, Any]:
         """Ownership load, single points of failure, on-call fairness, runbooks past review."""

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from pipesteward.errors import UserError
+from pipesteward.errors import NotFound, UserError
 from pipesteward.spec_reader import MAX_VALUES, Path_, Reader, TooLarge
 
 # --------------------------------------------------------------------------- models
@@ -199,6 +199,14 @@ class Spec(_Model):
             if p.id == pipeline_id:
                 return p
         raise KeyError(pipeline_id)
+
+    def known_pipeline(self, pipeline_id: str) -> Pipeline:
+        """The pipeline, or NotFound naming the pipelines there are."""
+        try:
+            return self.pipeline(pipeline_id)
+        except KeyError:
+            ids = ", ".join(p.id for p in self.pipelines)
+            raise NotFound(f"unknown pipeline '{pipeline_id}'; the pipelines are {ids}") from None
 
     def engineer_ids(self) -> list[str]:
         return [e.id for e in self.team.engineers]

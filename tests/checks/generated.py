@@ -17,7 +17,8 @@ from pipesteward.app import EXAMPLE_FILES, EXAMPLE_TEAM, Steward
 from pipesteward.checks.result import CheckResult
 from pipesteward.metrics.generator import Injection, generate
 from pipesteward.metrics.models import MODELS, ORDER
-from pipesteward.metrics.runner import ModelFailed, ModelRunner
+from pipesteward.metrics.runner import ModelRunner
+from pipesteward.metrics.service import RecordedRunner, run_in_process
 
 START = date(2026, 2, 20)
 DAYS = 14
@@ -30,23 +31,18 @@ def morning_after(day: date, hour: int) -> datetime:
 
 
 def run_models(steward: Steward, start: date, end: date, at: datetime) -> set[str]:
-    """Run the five models over [start, end] as the daily job does (upstream first; a model
-    whose upstream failed does not run); return the models that failed."""
-    runner = ModelRunner(steward.paths.lake, clock=lambda: at, store=steward.store,
-                         reporting_timezone=steward.spec.reporting.timezone)
-    failed: set[str] = set()
+    """Run the five models over [start, end] in process, as the daily job does (upstream
+    first; a model whose upstream failed does not run), each run recorded at `at`; return the
+    models that failed."""
+    runner = RecordedRunner(ModelRunner(steward.paths.lake,
+                                        reporting_timezone=steward.spec.reporting.timezone),
+                            steward.store, lambda: at)
     try:
-        for name in ORDER:
-            if set(MODELS[name].upstream) & failed:
-                failed.add(name)
-                continue
-            try:
-                runner.run(name, start, end)
-            except ModelFailed:
-                failed.add(name)
+        report = run_in_process(runner, ORDER, start, end)
     finally:
         runner.close()
-    return failed
+    failed = {f.model for f in report.failures}
+    return failed | {m for m in ORDER if set(MODELS[m].upstream) & failed}
 
 
 @dataclass

@@ -9,7 +9,6 @@ from pipesteward.app import Steward
 from pipesteward.checks.result import CheckResult, Severity
 from pipesteward.incidents.notifier import AppriseNotifier, Notifier
 from pipesteward.incidents.paging import Sender
-from pipesteward.incidents.service import record
 
 FIGURES = {"revenue": {"unit_profit": 1200.5, "aggregate_profit": 1100.5,
                        "difference": 100.0}}
@@ -42,4 +41,5 @@ def failing(check: str = "profit.reconciliation", pipeline: str = "unit_profit",
 
 def fail(steward: Steward, at: datetime, *results: CheckResult) -> list[int]:
     """Record failing results at `at` (as `steward check` does); the incidents opened."""
-    return record(steward, list(results) or [failing()], day="2026-12-24", at=at).opened
+    return steward._incidents().record(list(results) or [failing()], day="2026-12-24",
+                                       at=at).opened

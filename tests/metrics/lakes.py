@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,13 +14,6 @@ START = date(2025, 1, 25)  # crosses the end of January and of February
 DAYS = 40  # 2025-01-25 .. 2025-03-05
 END = date(2025, 3, 5)
 NO_ORDERS_DAY = date(2025, 2, 10)
-PINNED = datetime(2025, 3, 6, 3, 0, tzinfo=UTC)
-
-
-def pinned_clock() -> datetime:
-    return PINNED
-
-
 def make_lake(lake: Path, users: int = 1500, seed: int = 11) -> Path:
     """Generated sources, with one day on which nobody ordered."""
     generate(lake, START, DAYS, users, seed)
@@ -31,7 +24,7 @@ def make_lake(lake: Path, users: int = 1500, seed: int = 11) -> Path:
 
 
 def build_models(lake: Path, start: date = START, end: date = END) -> None:
-    runner = ModelRunner(lake, clock=pinned_clock)
+    runner = ModelRunner(lake)
     try:
         for name in ("unit_profit", "aggregate_profit", "daily_growth",
                      "aggregate_engagement", "aggregate_growth"):

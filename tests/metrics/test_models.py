@@ -13,7 +13,7 @@ import pytest
 from pipesteward.metrics.lake import Lake
 from pipesteward.metrics.models import MODELS, ORDER, logic_version
 from pipesteward.metrics.runner import ModelRunner
-from tests.metrics.lakes import END, NO_ORDERS_DAY, START, make_lake, pinned_clock
+from tests.metrics.lakes import END, NO_ORDERS_DAY, START, make_lake
 from tests.metrics.reference import Reference
 
 
@@ -133,7 +133,7 @@ def test_unit_profit_reconciles_with_aggregate_profit(built_lake: Path) -> None:
 def test_aggregate_growth_of_a_month_with_no_daily_rows_is_empty(tmp_path: Path) -> None:
     # Before daily_growth is built the upstream relation is empty; it must still type-check.
     lake = make_lake(tmp_path / "lake", users=200)
-    runner = ModelRunner(lake, clock=pinned_clock)
+    runner = ModelRunner(lake)
     try:
         result = runner.run("aggregate_growth", START, END)
     finally:
@@ -169,7 +169,7 @@ def _redeliver(lake: Path, table: str, key_column: str, key: int, changes: dict,
 
 
 def _build(lake: Path) -> None:
-    runner = ModelRunner(lake, clock=pinned_clock)
+    runner = ModelRunner(lake)
     try:
         for name in ORDER:
             runner.run(name, START, END)

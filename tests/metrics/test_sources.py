@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,7 +22,7 @@ DAY = date(2025, 3, 4)
 @pytest.fixture
 def lake(tmp_path: Path) -> Path:
     generate(tmp_path, START, 6, 400, seed=9)
-    runner = ModelRunner(tmp_path, clock=lambda: datetime(2025, 3, 7, tzinfo=UTC))
+    runner = ModelRunner(tmp_path)
     runner.run("aggregate_profit", START, date(2025, 3, 6))
     runner.close()
     return tmp_path
@@ -30,7 +30,7 @@ def lake(tmp_path: Path) -> Path:
 
 def fail(lake: Path, model: str = "aggregate_profit", day: date = DAY) -> ModelFailed:
     before = model_files(lake)
-    runner = ModelRunner(lake, clock=lambda: datetime(2025, 3, 7, tzinfo=UTC))
+    runner = ModelRunner(lake)
     with pytest.raises(ModelFailed) as info:
         runner.run(model, day, day)
     runner.close()
@@ -86,7 +86,7 @@ def test_a_missing_day_inside_the_engagement_window(lake: Path) -> None:
 
 
 def test_days_before_the_lake_begins_are_not_missing(lake: Path) -> None:
-    runner = ModelRunner(lake, clock=lambda: datetime(2025, 3, 7, tzinfo=UTC))
+    runner = ModelRunner(lake)
     result = runner.run("aggregate_engagement", START, START)  # window reaches into February
     runner.close()
     assert result.status == "succeeded"

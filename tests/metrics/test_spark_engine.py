@@ -31,7 +31,7 @@ from pipesteward.metrics.engines import EngineSettings
 from pipesteward.metrics.models import ORDER, logic_version, render
 from pipesteward.metrics.runner import ModelResult, ModelRunner
 from tests.conftest import require
-from tests.metrics.lakes import END, START, make_lake, pinned_clock
+from tests.metrics.lakes import END, START, make_lake
 
 ENGINES = ("duckdb", "spark")
 NY = "America/New_York"
@@ -58,7 +58,7 @@ def backfill(base: Path, root: Path, engine: str, start: date, end: date,
              models: tuple[str, ...] = ORDER, tz: str = "UTC") -> tuple[Path, dict]:
     lake = root / engine
     shutil.copytree(base / "sources", lake / "sources")
-    runner = ModelRunner(lake, clock=pinned_clock, engine=engine, reporting_timezone=tz)
+    runner = ModelRunner(lake, engine=engine, reporting_timezone=tz)
     try:
         return lake, {m: runner.run(m, start, end) for m in models}
     finally:

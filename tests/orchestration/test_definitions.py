@@ -14,12 +14,13 @@ from dagster._core.instance.ref import InstanceRef
 
 from pipesteward.app import Steward
 from pipesteward.orchestration.definitions import build
+from pipesteward.orchestration.execute import run_range
 from tests.metrics.lakes import END, START, make_lake
 
 
 @pytest.fixture
 def steward(project: Path) -> Steward:
-    s = Steward.from_path(project, env={})
+    s = Steward.from_path(project, env={}, executor=run_range)
     make_lake(s.paths.lake, users=300)
     return s
 

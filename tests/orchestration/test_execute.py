@@ -13,6 +13,7 @@ import pytest
 from dagster._core.instance.ref import InstanceRef
 
 from pipesteward.app import Steward
+from pipesteward.orchestration.execute import run_range
 from pipesteward.orchestration.instance import EVENT_BATCH, batched_events
 from pipesteward.orchestration.storage import KeptOpenConsolidatedSqliteEventLogStorage
 from tests.metrics.lakes import END, make_lake
@@ -21,7 +22,7 @@ START = END - timedelta(days=4)
 DAYS = {(START + timedelta(days=i)).isoformat() for i in range(5)}
 @pytest.fixture
 def steward(project: Path) -> Steward:
-    s = Steward.from_path(project, env={})
+    s = Steward.from_path(project, env={}, executor=run_range)
     make_lake(s.paths.lake, users=200)
     return s
 

@@ -1,7 +1,8 @@
 """Everything a check looks at, passed in: the day, the instant, the lake, the run records.
 
-Checks never read the clock or the ops store themselves; the facade (`Steward.check`) builds
-these inputs at the edge, tests build them by hand.
+Checks never read the clock, the lake's files or the ops store themselves; the check service
+builds these inputs, tests build them by hand. The lake comes as a `LakeReader`
+(`metrics.lake.Lake` is the one implementation).
 """
 
 from __future__ import annotations
@@ -9,10 +10,36 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from pipesteward.metrics.lake import Lake
+Rows = list[dict[str, Any]]
+
+
+class SourceLanding(Protocol):
+    """What a source partition holds and when it landed."""
+
+    @property
+    def exists(self) -> bool: ...
+    @property
+    def landed_at(self) -> datetime | None: ...  # mtime of _SUCCESS
+    @property
+    def newest_file_at(self) -> datetime | None: ...
+    @property
+    def max_loaded_at(self) -> datetime | None: ...
+    @property
+    def files(self) -> int: ...
+
+
+class LakeReader(Protocol):
+    """What the checks read of the lake: model partitions as rows, source partitions' landing."""
+
+    def model_partition(self, model: str, key: str) -> Rows | None: ...
+    def model_day(self, model: str, day: date) -> Rows | None: ...
+    def model_days(self, model: str, start: date, end: date) -> dict[date, Rows]: ...
+    def computed_at(self, model: str, key: str) -> datetime | None: ...
+    def source_partition(self, table: str, day: date) -> SourceLanding: ...
+    def duplicate_keys(self, table: str, day: date, key: str) -> tuple[int, int]: ...
+    def history_start(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +81,7 @@ class CheckInputs:
     day: date
     as_of: datetime
     deadline: datetime  # by when the day's sources and run must be in (aware)
-    lake: Lake
+    lake: LakeReader
     runs: Sequence[RunInfo] = ()
     # Current logic_version of each model (from the canonical definitions); empty when unknown,
     # and then partitions are only compared with one another.

@@ -83,11 +83,19 @@ def parse_instant(value: str, option: str, tz: Any) -> datetime:
 
 
 def load(spec: Path) -> Steward:
+    """The facade for the spec, running models through Dagster (imported only when one runs,
+    so quick commands stay quick)."""
     from pipesteward.app import Steward
 
-    steward = Steward.from_path(spec)
+    steward = Steward.from_path(spec, executor=through_dagster)
     steward.warn = warn
     return steward
+
+
+def through_dagster(steward: Steward, start: date, end: date, **kw: Any) -> Any:
+    from pipesteward.orchestration.execute import run_range
+
+    return run_range(steward, start, end, **kw)
 
 
 def warn(message: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pipesteward.cli.common import handle_errors, out
+from pipesteward.cli.common import handle_errors, load, out
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -26,7 +26,7 @@ def demo(
 ) -> None:
     """The main job on the example team: generate a lake, run the pipelines and their checks,
     export the investor metrics, and show who is on call."""
-    from pipesteward.app import Steward, init_project
+    from pipesteward.app import init_project
     from pipesteward.cli.checks import check_and_export
     from pipesteward.cli.oncall import who
     from pipesteward.cli.team import pipelines
@@ -34,7 +34,7 @@ def demo(
     spec_path = directory / "steward.yaml"
     if not spec_path.exists():
         init_project(directory)
-    steward = Steward.from_path(spec_path)
+    steward = load(spec_path)
     pipelines(spec_path, False)
 
     # The only clock read: the demo's lake ends with the last day landed by now (yesterday, or

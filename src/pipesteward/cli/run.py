@@ -23,7 +23,7 @@ from pipesteward.errors import RunFailed, UserError
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
-    from pipesteward.orchestration.execute import RangeReport
+    from pipesteward.metrics.service import RangeReport
 
 OnlyOpt = Annotated[
     str | None,
@@ -84,7 +84,7 @@ def execute(steward: Steward, start: date, end: date, only: str | None, engine: 
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     from pipesteward.metrics.engines import ENGINES
-    from pipesteward.orchestration.execute import select
+    from pipesteward.metrics.service import select
     from pipesteward.validate import require
 
     if engine is not None and engine not in ENGINES:

@@ -1,13 +1,15 @@
-"""The edge of the exports: targets from the spec, refusal on blocking checks, delivery,
-records in the ops store, an incident on final failure. The facade calls `export_day`."""
+"""The export service: targets from the spec, refusal on blocking checks, delivery, records in
+the ops store, read-backs. A final failure raises `ExportFailed`; the facade (`Steward.export`)
+opens its incident and re-checks the exports."""
 
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,10 +21,9 @@ from pipesteward.exports.delivery import BACKOFF, Delivery, deliver, verify
 from pipesteward.exports.rows import INPUTS, investor_units
 from pipesteward.exports.targets import FilesTarget, SqlTarget, Target
 from pipesteward.metrics.lake import Lake
+from pipesteward.spec import Spec
+from pipesteward.store import Store
 from pipesteward.store.exports import ExportRecord
-
-if TYPE_CHECKING:
-    from pipesteward.app import Steward
 
 
 class ExportRefused(RunFailed):
@@ -33,13 +34,23 @@ class ExportRefused(RunFailed):
         self.results = results
 
 
-def targets(steward: Steward) -> list[Target]:
+class ExportFailed(RunFailed):
+    """A target failed its retries; each period holds its previous export or none."""
+
+    def __init__(self, message: str, targets: list[str]):
+        super().__init__(message)
+        self.targets = targets
+
+
+def targets(spec: Spec, database_url: str) -> list[Target]:
+    """The spec's export targets; a `sql` target without a url writes to the ops store's
+    database."""
     out: list[Target] = []
-    for t in steward.spec.reporting.targets:
+    for t in spec.reporting.targets:
         if t.kind == "files":
-            out.append(FilesTarget((steward.spec.base_dir / (t.path or "exports")).resolve()))
+            out.append(FilesTarget((spec.base_dir / (t.path or "exports")).resolve()))
         else:
-            out.append(SqlTarget(t.url or steward.paths.database_url, t.table))
+            out.append(SqlTarget(t.url or database_url, t.table))
     return out
 
 
@@ -56,114 +67,101 @@ class ExportReport:
             for d in self.deliveries]}
 
 
-def export_day(
-    steward: Steward, day: date, *, at: datetime,
-    sleep: Callable[[float], None] = _time.sleep, backoff: tuple[float, ...] = BACKOFF,
-    results: list[CheckResult] | None = None,
-) -> ExportReport:
-    """Export the day's and its month's investor metrics to every target, or refuse."""
-    if results is None:
-        results = steward.check(day, as_of=at)
-    investor = [p.id for p in steward.spec.pipelines
-                if p.audience == "investors" and p.id in INPUTS]
-    blocked = blocking_failures(results, investor)
-    if blocked:
-        lines = [f"- {r.id} on {r.pipeline} {r.partition}: {r.message}" for r in blocked]
-        raise ExportRefused(
-            f"export of {day} refused: {len(blocked)} blocking check(s) of its inputs failed\n"
-            + "\n".join(lines)
-            + f"\nfix them, confirm with `steward check --date {day}`, then "
-              f"`steward export --date {day}`",
-            results,
-        )
-    units = investor_units(Lake(steward.paths.lake), day)
-    deliveries: list[Delivery] = []
-    for target in targets(steward):
-        broken: Delivery | None = None
-        for unit in units:
-            if broken is not None:  # the target already failed its retries: do not wait again
-                deliveries.append(Delivery(target.name, target.kind, unit.grain, unit.period,
-                                           "failed", len(unit.rows), unit.checksum, {}, 0,
-                                           f"not attempted ({broken.error})"))
+@dataclass(frozen=True)
+class ExportService:
+    lake: Path
+    store: Store
+    targets: Sequence[Target]
+    investor: Sequence[str]  # the spec's investor pipelines
+
+    def export_day(
+        self, day: date, *, at: datetime, results: list[CheckResult],
+        sleep: Callable[[float], None] = _time.sleep, backoff: tuple[float, ...] = BACKOFF,
+    ) -> ExportReport:
+        """Export the day's and its month's investor metrics to every target, or refuse."""
+        investor = [p for p in self.investor if p in INPUTS]
+        blocked = blocking_failures(results, investor)
+        if blocked:
+            lines = [f"- {r.id} on {r.pipeline} {r.partition}: {r.message}" for r in blocked]
+            raise ExportRefused(
+                f"export of {day} refused: {len(blocked)} blocking check(s) of its inputs "
+                "failed\n" + "\n".join(lines)
+                + f"\nfix them, confirm with `steward check --date {day}`, then "
+                  f"`steward export --date {day}`",
+                results,
+            )
+        units = investor_units(Lake(self.lake), day)
+        deliveries: list[Delivery] = []
+        for target in self.targets:
+            broken: Delivery | None = None
+            for unit in units:
+                if broken is not None:  # the target already failed its retries: do not wait
+                    deliveries.append(Delivery(target.name, target.kind, unit.grain,
+                                               unit.period, "failed", len(unit.rows),
+                                               unit.checksum, {}, 0,
+                                               f"not attempted ({broken.error})"))
+                    continue
+                done = deliver(unit, target, sleep=sleep, backoff=backoff)
+                deliveries.append(done)
+                if done.status != "verified":
+                    broken = done
+        self._record(day, at, deliveries)
+        failed = [d for d in deliveries if d.status != "verified"]
+        if failed:
+            detail = "; ".join(f"{d.target} ({d.grain} {d.period}) after {d.attempts} "
+                               f"attempts: {d.error}" for d in failed)
+            raise ExportFailed(
+                f"export of {day} failed: {detail}. Nothing was half-written: each period "
+                f"holds its previous export or none. Fix the target, then "
+                f"`steward export --date {day}`.", [d.target for d in failed])
+        return ExportReport(day, deliveries, results)
+
+    def _record(self, day: date, at: datetime, deliveries: list[Delivery]) -> None:
+        with self.store.transaction() as session:
+            for d in deliveries:
+                session.add(ExportRecord(
+                    at=at, export_date=day.isoformat(), target=d.target, kind=d.kind,
+                    grain=d.grain, period=d.period, status=d.status, rows=d.rows,
+                    checksum=d.checksum, files=d.files, attempts=d.attempts, error=d.error,
+                ))
+                self.store.audit(session, at=at, actor="steward", action=f"export.{d.status}",
+                                 subject=f"{d.grain}:{d.period}", detail={"target": d.target})
+
+    def verify_day(self, day: date) -> list[ExportVerification]:
+        """Read back every target that holds an export of the day; compare with the record."""
+        with self.store.transaction() as session:
+            mine = session.scalars(
+                select(ExportRecord).where(ExportRecord.export_date == day.isoformat())
+            ).all()
+            keys = {(r.target, r.grain, r.period) for r in mine}
+            latest: list[ExportRecord] = []
+            for name, grain, period in sorted(keys):
+                # A later export of the same month replaces its unit: verify the newest record.
+                newest = session.scalars(
+                    select(ExportRecord).where(ExportRecord.target == name,
+                                               ExportRecord.grain == grain,
+                                               ExportRecord.period == period)
+                    .order_by(ExportRecord.id.desc())
+                ).first()
+                if newest is not None:
+                    latest.append(newest)
+        by_name = {t.name: t for t in self.targets}
+        out = []
+        for r in latest:
+            if r.status != "verified":
+                out.append(ExportVerification(r.target, r.grain, r.period, "failed", r.rows,
+                                              r.checksum, detail=r.error or ""))
                 continue
-            done = deliver(unit, target, sleep=sleep, backoff=backoff)
-            deliveries.append(done)
-            if done.status != "verified":
-                broken = done
-    _record(steward, day, at, deliveries)
-    failed = [d for d in deliveries if d.status != "verified"]
-    if failed:
-        from pipesteward.incidents.lifecycle import raise_incident
-        from pipesteward.incidents.service import page, router
-
-        detail = "; ".join(f"{d.target} ({d.grain} {d.period}) after {d.attempts} attempts: "
-                           f"{d.error}" for d in failed)
-        message = (f"export of {day} failed: {detail}. Nothing was half-written: each period "
-                   f"holds its previous export or none. Fix the target, then "
-                   f"`steward export --date {day}`.")
-        routes = router(steward, steward.oncall.rota())
-        with steward.store.transaction() as session:
-            raise_incident(session, check_id="engagement.export",
-                           pipeline="aggregate_engagement", partition=day.isoformat(),
-                           message=message, figures={"failed": [d.target for d in failed]},
-                           at=at, router=routes)
-        page(steward, at)
-        raise RunFailed(message)
-    # Read the new exports back through the check too: it resolves an earlier mismatch.
-    from pipesteward.checks.service import check_day
-
-    results = [r for r in results if r.id != "engagement.export"] + check_day(
-        steward, day, as_of=at, check_ids={"engagement.export"})
-    return ExportReport(day, deliveries, results)
-
-
-def _record(steward: Steward, day: date, at: datetime, deliveries: list[Delivery]) -> None:
-    with steward.store.transaction() as session:
-        for d in deliveries:
-            session.add(ExportRecord(
-                at=at, export_date=day.isoformat(), target=d.target, kind=d.kind,
-                grain=d.grain, period=d.period, status=d.status, rows=d.rows,
-                checksum=d.checksum, files=d.files, attempts=d.attempts, error=d.error,
+            target = by_name.get(r.target)
+            if target is None:  # no longer configured: nothing to read back
+                continue
+            try:
+                got = target.read_back(r.grain, r.period)
+                problem = verify(r.rows or 0, r.checksum or "", got, r.files or {})
+            except Exception as e:  # noqa: BLE001 - an unreadable target is a failed read-back
+                got, problem = None, f"cannot read back: {e}"
+            out.append(ExportVerification(
+                r.target, r.grain, r.period, "mismatch" if problem else "verified", r.rows,
+                r.checksum, got.rows if got else None, got.checksum if got else None, problem,
             ))
-            steward.store.audit(session, at=at, actor="steward", action=f"export.{d.status}",
-                                subject=f"{d.grain}:{d.period}", detail={"target": d.target})
-
-
-def verify_day(steward: Steward, day: date) -> list[ExportVerification]:
-    """Read back every target that holds an export of the day; compare with the record."""
-    with steward.store.transaction() as session:
-        mine = session.scalars(
-            select(ExportRecord).where(ExportRecord.export_date == day.isoformat())
-        ).all()
-        keys = {(r.target, r.grain, r.period) for r in mine}
-        latest: list[ExportRecord] = []
-        for name, grain, period in sorted(keys):
-            # A later export of the same month replaces its unit: verify the newest record.
-            newest = session.scalars(
-                select(ExportRecord).where(ExportRecord.target == name,
-                                           ExportRecord.grain == grain,
-                                           ExportRecord.period == period)
-                .order_by(ExportRecord.id.desc())
-            ).first()
-            if newest is not None:
-                latest.append(newest)
-    by_name = {t.name: t for t in targets(steward)}
-    out = []
-    for r in latest:
-        if r.status != "verified":
-            out.append(ExportVerification(r.target, r.grain, r.period, "failed", r.rows,
-                                          r.checksum, detail=r.error or ""))
-            continue
-        target = by_name.get(r.target)
-        if target is None:  # no longer configured: nothing to read back
-            continue
-        try:
-            got = target.read_back(r.grain, r.period)
-            problem = verify(r.rows or 0, r.checksum or "", got, r.files or {})
-        except Exception as e:  # noqa: BLE001 - an unreadable target is a failed read-back
-            got, problem = None, f"cannot read back: {e}"
-        out.append(ExportVerification(
-            r.target, r.grain, r.period, "mismatch" if problem else "verified", r.rows,
-            r.checksum, got.rows if got else None, got.checksum if got else None, problem,
-        ))
-    return out
+        return out

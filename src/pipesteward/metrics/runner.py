@@ -1,22 +1,18 @@
-"""Running one model over a date range: read plan, one set-based query, atomic writes, a record.
+"""Running one model over a date range: read plan, one set-based query, atomic writes.
 
 `ModelRunner.run(model, start, end)` checks the sources (`plan_reads`), runs the model's SQL
-once over the whole range on the engine, stamps `logic_version` on every row, replaces each
-partition of the range atomically, and records the run in the ops store (when one is given):
-`running` before anything is read, then `succeeded` or `failed` with the error's kind.
-
-The runner is an edge (it touches the lake, the engine and the store); the clock is passed in.
+once over the whole range on the engine, stamps `logic_version` on every row and replaces each
+partition of the range atomically. A failure is a `ModelFailed` with its kind and what was
+read. Recording runs in the ops store is the run service's (`metrics/service.py`).
 """
 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipesteward.days import days_between, month_key, months_between
 from pipesteward.errors import RunFailed
@@ -25,15 +21,14 @@ from pipesteward.metrics.models import SHARED, Model, logic_version, model, rend
 from pipesteward.metrics.sources import ReadPlan, SourceError, model_dir, plan_reads
 from pipesteward.metrics.writer import string_scalar, write_partitions
 
-if TYPE_CHECKING:
-    from pipesteward.store import Store
-
 
 class ModelFailed(RunFailed):
     """A model run that failed; `kind` is source, resource, outage or logic."""
 
-    def __init__(self, model: str, partition: str, kind: str, message: str):
-        self.model, self.partition, self.kind = model, partition, kind
+    def __init__(self, model: str, partition: str, kind: str, message: str,
+                 sources: list[dict[str, Any]] | None = None):
+        self.model, self.partition, self.kind, self.message = model, partition, kind, message
+        self.sources = sources or []
         super().__init__(f"{model} {partition} failed ({kind}): {message}")
 
 
@@ -82,18 +77,14 @@ class ModelRunner:
         self,
         lake: Path,
         *,
-        clock: Callable[[], datetime],
         reporting_timezone: str = "UTC",
         engine: str = "duckdb",
         settings: EngineSettings | None = None,
-        store: Store | None = None,
     ):
         self.lake = Path(lake)
-        self.clock = clock
         self.tz = reporting_timezone
         self.engine_name = engine
         self.settings = settings or EngineSettings()
-        self.store = store
         self._engine: Engine | None = None
         self._shared: dict[str, tuple[Any, ...]] = {}  # shared relation -> what it was built from
 
@@ -109,15 +100,17 @@ class ModelRunner:
             self._engine = None
         self._shared.clear()
 
-    def run(self, name: str, start: date, end: date, run_id: str | None = None) -> ModelResult:
+    def describe(self, name: str, start: date, end: date) -> tuple[str, str]:
+        """The partition label and logic_version a run of the model over the range has."""
+        return partition_label(model(name).grain, start, end), logic_version(name, self.tz)
+
+    def run(self, name: str, start: date, end: date) -> ModelResult:
         """Compute and write every partition of [start, end]; raise ModelFailed on failure."""
         m = model(name)
-        label = partition_label(m.grain, start, end)
-        version = logic_version(name, self.tz)
+        label, version = self.describe(name, start, end)
         # Opened before the run is recorded: settings the engine refuses (an unknown engine, a
         # memory_limit DuckDB cannot read) are bad input, not a failed run.
         self.engine  # noqa: B018
-        record = self._record_start(run_id or uuid.uuid4().hex, name, label, start, end, version)
         t0 = time.perf_counter()
         sources: list[dict[str, Any]] = []
         try:
@@ -135,12 +128,8 @@ class ModelRunner:
         except Exception as e:
             kind = classify(e, self._engine)
             message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            self._record_finish(record, "failed", error_kind=kind, error_message=message,
-                                sources=sources)
-            raise ModelFailed(name, label, kind, message) from e
+            raise ModelFailed(name, label, kind, message, sources) from e
         rows = sum(w.rows for w in written)
-        self._record_finish(record, "succeeded", rows=rows, partitions=len(written),
-                            sources=sources)
         return ModelResult(
             name, start, end, label, "succeeded", rows=rows, partitions=len(written),
             logic_version=version, seconds=time.perf_counter() - t0, sources=sources,
@@ -161,25 +150,6 @@ class ModelRunner:
             sql = render(name, start, end, self.tz, dialect=self.engine.dialect)
             self.engine.stage(name, sql, inputs)
             self._shared[name] = key
-
-    # ---------------------------------------------------------------- run records
-    def _record_start(self, run_id: str, name: str, label: str, start: date, end: date,
-                      version: str) -> int | None:
-        if self.store is None:
-            return None
-        from pipesteward.store.runs import record_start
-
-        return record_start(
-            self.store, run_id=run_id, pipeline=name, partition=label, start=start, end=end,
-            engine=self.engine_name, started_at=self.clock(), logic_version=version,
-        )
-
-    def _record_finish(self, record: int | None, status: str, **kw: Any) -> None:
-        if self.store is None or record is None:
-            return
-        from pipesteward.store.runs import record_finish
-
-        record_finish(self.store, record, status=status, finished_at=self.clock(), **kw)
 
 
 def _with_version(table: Any, version: str) -> Any:

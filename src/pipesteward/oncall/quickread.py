@@ -1,13 +1,15 @@
 """Quick reads for `steward oncall who`: no SQLAlchemy or Alembic import on that path.
 
-This module and `service.py` are the edge of the on-call package (they read the ops store and
-the calendar cache); the pure modules never import them. It lives here, not under `store/`,
-because importing anything under `pipesteward.store` imports SQLAlchemy.
+This module is the on-call package's reader of files (the ops store's SQLite file and the
+calendar cache); the pure modules never import it. It lives here, not under `store/`, because
+importing anything under `pipesteward.store` imports SQLAlchemy.
 
 Importing SQLAlchemy alone takes about half a second, the whole budget of a cold `oncall who`.
 For a SQLite ops store the run-time on-call records are read with the standard library's
-sqlite3 (read-only; a missing file or a store not yet migrated means there are none); any other
-database goes through the SQLAlchemy store. The holiday calendar of a year is cached as JSON
+sqlite3 (read-only; a missing file or a store not yet migrated means there are none); for any
+other database `read_layers` answers None and the facade asks the SQLAlchemy store
+(`store/oncall.py`, whose tables the SQL here reads; `tests/oncall/test_store.py` fails when
+the two drift apart). The holiday calendar of a year is cached as JSON
 under the storage root, keyed by the `holidays` package's version, because importing the
 package's countries costs a quarter of a second.
 """
@@ -32,18 +34,11 @@ OVERRIDES = ("SELECT id, engineer, start_at, end_at, reason, recorded_by, record
              "FROM oncall_overrides ORDER BY id")
 
 
-def read_layers(database_url: str) -> Layers:
-    """The run-time swaps, unavailability and overrides of the ops store at `database_url`."""
+def read_layers(database_url: str) -> Layers | None:
+    """The run-time swaps, unavailability and overrides of the SQLite ops store at
+    `database_url`; None for another database (read it through the store)."""
     if not database_url.startswith("sqlite:///"):
-        from pipesteward.store import Store
-        from pipesteward.store.oncall import OnCallStore
-
-        store = Store(database_url)
-        try:
-            store.upgrade()  # like every command that opens the store: tables exist after
-            return OnCallStore(store).layers()
-        finally:
-            store.dispose()
+        return None
     path = Path(database_url.removeprefix("sqlite:///"))
     if not path.exists():
         return Layers()

@@ -1,44 +1,53 @@
-"""The on-call service behind the facade (`Steward.oncall`): gathers the spec, the ops store's
-run-time records and the holiday calendar, then asks the pure core.
+"""The on-call service behind the facade (`Steward.oncall`): joins the spec, the run-time
+records (read and written through what the facade gives it) and the holiday calendar, then
+asks the pure core.
 
 Time is always an argument (`at`, `as_of`); only the CLI and web edges read the clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipesteward.errors import NotFound, UserError
 from pipesteward.oncall import view
-from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
+from pipesteward.oncall.calendar import CalendarSource
+from pipesteward.oncall.records import Absence, Layers, OverrideRecord, SwapRecord
 from pipesteward.oncall.rota import Rota
 from pipesteward.oncall.team import answers, rota_of
+from pipesteward.spec import Spec
 
-if TYPE_CHECKING:
-    from pipesteward.app import Steward
-    from pipesteward.store.oncall import OnCallStore
+
+class OnCallRecords(Protocol):
+    """Where run-time on-call records are written (`store.oncall.OnCallStore`)."""
+
+    def swap(self, swap_id: int) -> SwapRecord | None: ...
+    def ledger(self) -> dict[int, dict[str, int]]: ...
+    def request_swap(self, swap: SwapRecord, by: str, at: datetime) -> SwapRecord: ...
+    def accept_swap(self, swap_id: int, by: str, at: datetime) -> SwapRecord: ...
+    def record_swaps(self, swaps: list[SwapRecord], by: str, at: datetime,
+                     year: int) -> list[int]: ...
+    def add_absence(self, a: Absence, by: str, at: datetime) -> Absence: ...
+    def add_override(self, o: OverrideRecord, by: str, at: datetime) -> OverrideRecord: ...
+    def close_year(self, year: int, burdens: dict[str, int], by: str, at: datetime) -> None: ...
 
 
 class OnCallService:
-    def __init__(self, steward: Steward):
-        self.steward = steward
-        self.spec = steward.spec
-        self.tz = steward.spec.team.tz
+    def __init__(self, spec: Spec, layers: Callable[[], Layers], calendar: CalendarSource,
+                 records: Callable[[], OnCallRecords]):
+        self.spec = spec
+        self.tz = spec.team.tz
+        self._layers, self._calendar, self._records = layers, calendar, records
 
     # ------------------------------------------------------------------ inputs
     def rota(self) -> Rota:
-        from pipesteward.oncall.quickread import cached_calendar, read_layers
-
-        paths = self.steward.paths
-        return rota_of(self.spec, read_layers(paths.database_url),
-                       cached_calendar(paths.root / "cache"))
+        return rota_of(self.spec, self._layers(), self._calendar)
 
     @property
-    def records(self) -> OnCallStore:
-        from pipesteward.store.oncall import OnCallStore
-
-        return OnCallStore(self.steward.store)
+    def records(self) -> OnCallRecords:
+        return self._records()
 
     def _engineer(self, engineer: str | None) -> None:
         ids = self.spec.engineer_ids()
@@ -64,7 +73,7 @@ class OnCallService:
     # ------------------------------------------------------------------ questions
     def who(self, at: datetime, pipeline: str | None = None) -> dict[str, Any]:
         if pipeline is not None:
-            self.steward._pipeline(pipeline)  # NotFound names the pipelines
+            self.spec.known_pipeline(pipeline)
         rota = self.rota()
         return view.who(rota, at, answers(self.spec, rota, at, pipeline),
                         self.spec.oncall.escalation.ack_timeout_minutes)

@@ -20,7 +20,6 @@ the service facade; the SQL and the writes live in `pipesteward.metrics`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,8 @@ from dagster import AssetExecutionContext
 from pipesteward.days import month_end, parse_month, reporting_yesterday
 from pipesteward.errors import StoreUnavailable
 from pipesteward.metrics.models import MODELS, ORDER, definitions_used, logic_version
-from pipesteward.metrics.runner import ModelFailed, ModelResult, ModelRunner
+from pipesteward.metrics.runner import ModelFailed, ModelResult
+from pipesteward.metrics.service import OnResult, OnStart, RecordedRunner
 from pipesteward.metrics.sources import first_source_day, missing_markers
 
 if TYPE_CHECKING:
@@ -50,13 +50,13 @@ class ModelRuns:
 
     steward: Steward
     engine: str | None = None
-    on_start: Callable[[str, date, date], None] | None = None
-    on_result: Callable[[ModelResult | ModelFailed], None] | None = None
+    on_start: OnStart | None = None
+    on_result: OnResult | None = None
     results: list[ModelResult] = field(default_factory=list)
     failures: list[ModelFailed] = field(default_factory=list)
-    _runners: dict[str, ModelRunner] = field(default_factory=dict)
+    _runners: dict[str, RecordedRunner] = field(default_factory=dict)
 
-    def runner(self, engine: str | None) -> ModelRunner:
+    def runner(self, engine: str | None) -> RecordedRunner:
         name = engine or self.engine or self.steward.spec.compute.engine
         if name not in self._runners:
             self._runners[name] = self.steward.model_runner(engine=name)

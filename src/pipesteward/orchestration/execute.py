@@ -3,21 +3,20 @@
 A range runs as (at most) two Dagster runs against the instance in DAGSTER_HOME: the daily
 models over the range's days, then aggregate_growth over its months. Each asset gets the whole
 range in one step (single-run backfill policy), so each model's SQL runs once over the range.
-The runs show in the Dagster UI like any other.
+The runs show in the Dagster UI like any other. The CLI gives this executor to the facade.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from pipesteward.errors import RunFailed, UserError
-from pipesteward.metrics.models import MODELS, ORDER
-from pipesteward.metrics.runner import ModelFailed, ModelResult
+from pipesteward.errors import RunFailed
+from pipesteward.metrics.models import MODELS
+from pipesteward.metrics.service import OnResult, OnStart, RangeReport, select
 from pipesteward.metrics.sources import first_source_day
 from pipesteward.orchestration.definitions import (
     ENGINE_TAG,
@@ -35,47 +34,17 @@ RANGE_END = "dagster/asset_partition_range_end"
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
-@dataclass
-class RangeReport:
-    """What a run or backfill did, model by model (in run order)."""
-
-    start: date
-    end: date
-    results: list[ModelResult] = field(default_factory=list)
-    failures: list[ModelFailed] = field(default_factory=list)
-    dagster_runs: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-def select(only: Iterable[str] | None) -> list[str]:
-    """The models to run, in run order; `only` names pipelines (nothing upstream is added)."""
-    if not only:
-        return list(ORDER)
-    names = [n.strip() for n in only if n.strip()]
-    unknown = [n for n in names if n not in MODELS]
-    if unknown:
-        raise UserError(
-            f"--only: unknown pipeline {', '.join(repr(n) for n in unknown)}; "
-            f"the pipelines are {', '.join(ORDER)}"
-        )
-    return [n for n in ORDER if n in names]
-
-
 def run_range(
     steward: Steward,
     start: date,
     end: date,
     only: Iterable[str] | None = None,
     engine: str | None = None,
-    on_start: Callable[[str, date, date], None] | None = None,
-    on_result: Callable[[ModelResult | ModelFailed], None] | None = None,
+    on_start: OnStart | None = None,
+    on_result: OnResult | None = None,
 ) -> RangeReport:
-    """Materialise the selected models over [start, end]; failures are in the report."""
-    if end < start:
-        raise UserError(f"--end {end} is before --start {start}")
+    """The Dagster executor (`Steward(executor=...)`): materialise the selected models over
+    [start, end]; failures are in the report."""
     models = select(only)
     steward.store  # noqa: B018 - a store that is down fails here, once, not in retried steps
     runs = ModelRuns(steward, engine=engine, on_start=on_start, on_result=on_result)
