@@ -68,11 +68,13 @@ def test_export_then_incidents(spec: Path) -> None:
     assert listed[0]["deliveries"] == []
     ack = steward(spec, "incidents", "ack", str(listed[0]["id"]), "--by", "A", "--at", AT)
     assert ack.exit_code == 0
-    resolved = steward(spec, "incidents", "resolve", str(listed[0]["id"]), "--at", AT)
+    resolved = steward(spec, "incidents", "resolve", str(listed[0]["id"]), "--by", "B",
+                       "--at", AT)
     assert resolved.exit_code == 0
     assert json.loads(steward(spec, "incidents", "list", "--json").stdout)["incidents"][0][
         "status"] == "resolved"
-    assert steward(spec, "incidents", "ack", "99").exit_code == 2
+    missing = steward(spec, "incidents", "ack", "99", "--by", "A")
+    assert missing.exit_code == 2 and "99" in missing.output
 
 
 def test_an_unwritable_target_exits_1_with_a_clear_message(spec: Path) -> None:

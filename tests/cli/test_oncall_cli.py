@@ -161,7 +161,7 @@ def test_plan_2026_balances_with_one_swap_and_apply_records_it(project: Path) ->
                               "their_week": "2027-01-11"}]
     assert max(data["burden_after"].values()) - min(data["burden_after"].values()) <= 1
     assert data["applied"] == []
-    applied = as_json(project, "oncall", "plan", "--year", "2026", "--apply")
+    applied = as_json(project, "oncall", "plan", "--year", "2026", "--apply", "--by", "A")
     assert len(applied["applied"]) == 1
     assert as_json(project, "oncall", "who", "--at", CHRISTMAS)["on_call"] == "D"
     again = as_json(project, "oncall", "plan", "--year", "2026")
@@ -172,9 +172,10 @@ def test_plan_2026_balances_with_one_swap_and_apply_records_it(project: Path) ->
 
 def test_closing_a_year_writes_the_ledger_the_next_plan_carries(project: Path,
                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    assert "has not ended yet" in refused(project, "oncall", "close-year", "--year", "2026")
+    assert "has not ended yet" in refused(project, "oncall", "close-year", "--year", "2026",
+                                         "--by", "A")
     monkeypatch.setattr("pipesteward.cli.oncall.now", lambda: datetime(2027, 1, 2, tzinfo=UTC))
-    closed = as_json(project, "oncall", "close-year", "--year", "2026")
+    closed = as_json(project, "oncall", "close-year", "--year", "2026", "--by", "A")
     assert closed["burdens"] == {"A": 4, "B": 3, "C": 3, "D": 1}
     monkeypatch.setattr("pipesteward.cli.oncall.now", lambda: datetime(2026, 12, 1, tzinfo=UTC))
     nxt = as_json(project, "oncall", "plan", "--year", "2027")

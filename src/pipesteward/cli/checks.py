@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipesteward.cli.actor import ByOpt, actor
 from pipesteward.cli.common import (
     JsonOpt,
     SpecOpt,
@@ -35,7 +36,6 @@ AtOpt = Annotated[
     typer.Option("--at", help="As of this instant: local to the team's time zone unless it "
                  "carries an offset (default: now)."),
 ]
-ByOpt = Annotated[str, typer.Option("--by", help="Who is acting (an engineer id).")]
 
 incidents_app = typer.Typer(help="List, acknowledge, resolve and escalate incidents.",
                             no_args_is_help=True)
@@ -172,22 +172,24 @@ def _undelivered(rows: list[dict]) -> None:
 @handle_errors
 def incidents_ack(
     incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
-    by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+    by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Acknowledge an incident (stops its escalation)."""
     steward = load(spec)
-    steward.acknowledge_incident(incident_id, by=by, at=_instant(steward, at))
+    who = actor(steward, by, action="acknowledge it")
+    steward.acknowledge_incident(incident_id, by=who, at=_instant(steward, at))
     out.print(f"incident {incident_id} acknowledged")
 
 
 @handle_errors
 def incidents_resolve(
     incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
-    by: ByOpt = "cli", at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
+    by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Resolve an incident by hand (a check that passes again resolves its own)."""
     steward = load(spec)
-    steward.resolve_incident(incident_id, by=by, at=_instant(steward, at))
+    who = actor(steward, by, action="resolve it")
+    steward.resolve_incident(incident_id, by=who, at=_instant(steward, at))
     out.print(f"incident {incident_id} resolved")
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pipesteward.cli.actor import ByOpt, actor, named
 from pipesteward.cli.common import (
     JsonOpt,
     SpecOpt,
@@ -31,8 +32,6 @@ unavailable_app = typer.Typer(help="Record when an engineer is unavailable.", no
 override_app = typer.Typer(help="Put someone on call for a stretch of time.", no_args_is_help=True)
 
 DEFAULT_SPEC = Path("steward.yaml")
-ByOpt = Annotated[str | None, typer.Option(
-    "--by", help="Who records it (default: the engineer concerned; the lead may act for anyone).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -133,7 +132,9 @@ def plan(
 
     steward = load(spec)
     require(steward.spec, "holiday_weights")
-    data = steward.oncall.plan(year, now(), apply, by)
+    # Applying a plan swaps several engineers' weeks: the lead's to do (anyone's, with no lead).
+    who = actor(steward, by, steward.spec.team.lead, action="apply the plan") if apply else None
+    data = steward.oncall.plan(year, now(), apply, who)
     if json:
         emit_json(data)
         return
@@ -160,7 +161,9 @@ def close_year(
     json: JsonOpt = False,
 ) -> None:
     """Write a finished year's holiday burdens to the ledger the planner carries over."""
-    data = load(spec).oncall.close_year(year, now(), by)
+    steward = load(spec)
+    who = actor(steward, by, steward.spec.team.lead, action="close the year")
+    data = steward.oncall.close_year(year, now(), who)
     if json:
         emit_json(data)
         return
@@ -182,8 +185,10 @@ def swap_request(
     json: JsonOpt = False,
 ) -> None:
     """Ask another engineer to exchange weeks; it applies once they accept."""
-    data = load(spec).oncall.request_swap(engineer, parse_date(week, "--week"), with_,
-                                          parse_date(their_week, "--their-week"), now(), by)
+    steward = load(spec)
+    data = steward.oncall.request_swap(engineer, parse_date(week, "--week"), with_,
+                                       parse_date(their_week, "--their-week"), now(),
+                                       actor(steward, by, engineer))
     if json:
         emit_json(data)
         return
@@ -196,13 +201,14 @@ def swap_request(
 @handle_errors
 def swap_accept(
     swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
-    by: Annotated[str | None, typer.Option("--by", help="Who accepts (default: the engineer "
-                                           "asked).")] = None,
+    by: ByOpt = None,
     spec: SpecOpt = DEFAULT_SPEC,
     json: JsonOpt = False,
 ) -> None:
     """Accept a swap asked of you; from now on it applies."""
-    data = load(spec).oncall.accept_swap(swap_id, now(), by)
+    steward = load(spec)
+    # The engineer asked is known once the swap is read: the service applies the rule.
+    data = steward.oncall.accept_swap(swap_id, now(), named(steward, by))
     if json:
         emit_json(data)
         return
@@ -237,8 +243,10 @@ def unavailable_add(
     json: JsonOpt = False,
 ) -> None:
     """Record days an engineer is unavailable; their pipelines' owners step in."""
-    data = load(spec).oncall.add_unavailable(engineer, parse_date(from_, "--from"),
-                                             parse_date(to, "--to"), reason, now(), by)
+    steward = load(spec)
+    data = steward.oncall.add_unavailable(engineer, parse_date(from_, "--from"),
+                                          parse_date(to, "--to"), reason, now(),
+                                          actor(steward, by, engineer))
     if json:
         emit_json(data)
         return
@@ -275,7 +283,8 @@ def override_add(
     steward = load(spec)
     tz = steward.spec.team.tz
     data = steward.oncall.add_override(engineer, parse_instant(from_, "--from", tz),
-                                       parse_instant(to, "--to", tz), reason, now(), by)
+                                       parse_instant(to, "--to", tz), reason, now(),
+                                       actor(steward, by, engineer))
     if json:
         emit_json(data)
         return
