@@ -292,12 +292,24 @@ class Steward:
 
     def generate_data(self, start: date, days: int, users: int, seed: int = 0,
                       inject: Collection[str] = (),
-                      progress: Callable[[int, int], None] | None = None) -> Generated:
-        """Write generated sources into the lake (replacing its sources)."""
-        from pipesteward.metrics.generator import generate, parse_injection
+                      progress: Callable[[int, int], None] | None = None,
+                      replace: bool = False) -> Generated:
+        """Write generated sources into the lake; refused when it has sources, unless
+        `replace` (then they are deleted first)."""
+        from pipesteward.metrics.generator import generate
 
         return generate(self.paths.lake, start, days, users, seed,
-                        [parse_injection(k) for k in inject], progress)
+                        self.check_generate(start, days, users, inject, replace), progress,
+                        replace=replace)
+
+    def check_generate(self, start: date, days: int, users: int, inject: Collection[str] = (),
+                       replace: bool = False) -> list[Any]:
+        """The parsed injections of a `generate_data` request, or UserError (nothing written)."""
+        from pipesteward.metrics.generator import check_arguments, parse_injection
+
+        injections = [parse_injection(k) for k in inject]
+        check_arguments(self.paths.lake, start, days, users, injections, replace)
+        return injections
 
     def run_models(self, start: date, end: date, only: Collection[str] | None = None,
                    engine: str | None = None, on_start: OnStart | None = None,

@@ -41,6 +41,9 @@ def generate(
             "missing_day, duplicates, delayed_partition, schema_drift.",
         ),
     ] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Delete the lake's sources first (without it, a lake that has "
+        "sources is refused).")] = False,
     spec: SpecOpt = Path("steward.yaml"),
     as_json: JsonOpt = False,
 ) -> None:
@@ -51,6 +54,7 @@ def generate(
 
     steward = load(spec)
     first = parse_date(start, "--start")
+    steward.check_generate(first, days, users, inject or [], replace)  # before the progress bar
     t0 = time.perf_counter()
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -60,6 +64,7 @@ def generate(
         result = steward.generate_data(
             first, days, users, seed, inject or [],
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            replace=replace,
         )
     seconds = time.perf_counter() - t0
     per_minute = result.total_rows / seconds * 60 if seconds else 0.0

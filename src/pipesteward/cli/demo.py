@@ -62,7 +62,7 @@ def demo_pipelines(steward: Steward, now: datetime) -> date:
     first = last - timedelta(days=DEMO_DAYS - 1)
     out.print(f"[bold]generating {DEMO_DAYS} days of sources ({first}..{last}), "
               f"{DEMO_USERS:,} users[/]")
-    generated = steward.generate_data(first, DEMO_DAYS, DEMO_USERS, DEMO_SEED)
+    generated = steward.generate_data(first, DEMO_DAYS, DEMO_USERS, DEMO_SEED, replace=True)
     out.print(", ".join(f"{n:,} {t}" for t, n in generated.rows.items()))
     out.print(f"[bold]backfilling {first}..{last} through Dagster[/]")
     execute(steward, first, last, None, None, False)

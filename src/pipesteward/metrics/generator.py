@@ -396,6 +396,23 @@ class Generated:
         return sum(self.rows.values())
 
 
+def check_arguments(lake: Path, start: date, days: int, users: int,
+                    inject: Iterable[Injection] = (),
+                    replace: bool = True) -> dict[str, date]:
+    """Refuse a request before anything is written (or a progress bar shown): too few days or
+    users, injections outside the range, or sources already in the lake without `replace`."""
+    if days < 1:
+        raise UserError("--days must be at least 1")
+    if users < 10:
+        raise UserError("--users must be at least 10")
+    plan = _resolve(inject, start, days)
+    sources = Path(lake) / "sources"
+    if not replace and sources.is_dir() and any(sources.iterdir()):
+        raise UserError(f"{sources} already holds sources; pass --replace to delete them and "
+                        "generate new ones")
+    return plan
+
+
 def generate(
     lake: Path,
     start: date,
@@ -405,16 +422,14 @@ def generate(
     inject: Iterable[Injection] = (),
     progress: Callable[[int, int], None] | None = None,
     workers: int = 2,
+    replace: bool = True,
 ) -> Generated:
-    """Write the four sources for [start, start + days) under `lake`, replacing its sources.
+    """Write the four sources for [start, start + days) under `lake`, replacing its sources
+    (with `replace` false, refuse when it has some).
 
     `progress(done, total)` is called as days finish (in the calling thread).
     """
-    if days < 1:
-        raise UserError("--days must be at least 1")
-    if users < 10:
-        raise UserError("--users must be at least 10")
-    plan = _resolve(inject, start, days)
+    plan = check_arguments(lake, start, days, users, inject, replace)
     lake = Path(lake)
     sources = lake / "sources"
     if sources.exists():
