@@ -79,3 +79,24 @@ def test_bad_arguments_exit_2(project: Path) -> None:
     done = steward("data", "generate", "--spec", str(project), "--start", "2025-02-01",
                    "--days", "3", "--users", "100", "--inject", "gremlins")
     assert done.exit_code == 2 and "unknown kind" in done.output
+
+
+def test_run_json_carries_checks_and_exports_and_says_when_a_check_failed(
+        project: Path) -> None:
+    spec = str(project)
+    assert steward("data", "generate", "--spec", spec, "--start", "2025-02-20", "--days", "6",
+                   "--users", "200").exit_code == 0
+    assert steward("backfill", "--spec", spec, "--start", "2025-02-20",
+                   "--end", "2025-02-24").exit_code == 0
+    done = steward("run", "--spec", spec, "--date", "2025-02-25", "--json")
+    assert done.exit_code == 0, done.output
+    clean = json.loads(done.stdout)
+    assert clean["ok"] is True and len(clean["checks"]) == 20
+    assert {e["status"] for e in clean["exports"]} == {"verified"}
+    # A month with a day missing: growth.completeness (ERROR, blocking) fails on the next run.
+    shutil.rmtree(project.parent / ".steward/lake/models/daily_growth/date=2025-02-21")
+    done = steward("run", "--spec", spec, "--date", "2025-02-25", "--json")
+    assert done.exit_code == 1
+    failed = json.loads(done.stdout)
+    assert failed["ok"] is False and failed["exports"] == []
+    assert [c["id"] for c in failed["checks"] if not c["passed"]] == ["growth.completeness"]

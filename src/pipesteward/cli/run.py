@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,11 +57,42 @@ def run(
     steward = load(spec)
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
     d = parse_date(day, "--date") if day else steward.reporting_yesterday(now())
-    execute(steward, d, d, only, engine, as_json)
-    if only is None:  # a whole day ran: check it and export its investor metrics (cli/checks)
-        from pipesteward.cli.checks import check_and_export
+    if not as_json:
+        execute(steward, d, d, only, engine, as_json)
+        if only is None:  # a whole day ran: check it and export its investor metrics
+            from pipesteward.cli.checks import check_and_export
 
-        check_and_export(steward, d, now(), quiet=as_json)
+            check_and_export(steward, d, now())
+        return
+    report = execute(steward, d, d, only, engine, as_json, fail=False)
+    data = report_json(report)
+    failure = "\n".join(str(f) for f in report.failures)
+    if report.ok and only is None:
+        data["checks"], data["exports"], failure = _check_and_export(steward, d, now())
+    data["ok"] = not failure
+    emit_json(data)
+    if failure:
+        raise RunFailed(failure)
+
+
+def _check_and_export(steward: Steward, day: date,
+                      at: datetime) -> tuple[list[Any], list[Any], str]:
+    """The day's check results, export results and what failed ("" when nothing did)."""
+    from pipesteward.checks.service import summary
+    from pipesteward.exports.service import ExportFailed, ExportRefused
+
+    try:
+        report = steward.export(day, at=at)
+    except ExportRefused as refused:
+        return summary(day, refused.results)["checks"], [], str(refused)
+    except ExportFailed as failed:
+        done = failed.report
+        return (summary(day, done.checks)["checks"] if done else [],
+                done.to_json()["exports"] if done else [], str(failed))
+    checks = summary(day, report.checks)["checks"]
+    failure = (f"an ERROR check of {day} failed; see `steward check --date {day}`"
+               if any(r.failed_error for r in report.checks) else "")
+    return checks, report.to_json()["exports"], failure
 
 
 @handle_errors
@@ -80,7 +111,9 @@ def backfill(
 
 
 def execute(steward: Steward, start: date, end: date, only: str | None, engine: str | None,
-            as_json: bool) -> None:
+            as_json: bool, fail: bool = True) -> RangeReport:
+    """Run the models over [start, end] with a progress display; print the summary (JSON
+    unless `fail` is false: the caller adds to it) and raise RunFailed on a failure."""
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     from pipesteward.metrics.engines import ENGINES
@@ -110,12 +143,15 @@ def execute(steward: Steward, start: date, end: date, only: str | None, engine: 
 
         report = steward.run_models(start, end, only=names, engine=engine,
                                     on_start=on_start, on_result=on_result)
+    if not fail:
+        return report
     if as_json:
         emit_json(report_json(report))
     else:
         out.print(summary(report))
     if not report.ok:
         raise RunFailed("\n".join(str(f) for f in report.failures))
+    return report
 
 
 def report_json(report: RangeReport) -> dict[str, Any]:

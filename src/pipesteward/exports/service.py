@@ -35,11 +35,13 @@ class ExportRefused(RunFailed):
 
 
 class ExportFailed(RunFailed):
-    """A target failed its retries; each period holds its previous export or none."""
+    """A target failed its retries; each period holds its previous export or none. `report`
+    says what went where."""
 
-    def __init__(self, message: str, targets: list[str]):
+    def __init__(self, message: str, targets: list[str], report: ExportReport | None = None):
         super().__init__(message)
         self.targets = targets
+        self.report = report
 
 
 def targets(spec: Spec, database_url: str) -> list[Target]:
@@ -113,7 +115,8 @@ class ExportService:
             raise ExportFailed(
                 f"export of {day} failed: {detail}. Nothing was half-written: each period "
                 f"holds its previous export or none. Fix the target, then "
-                f"`steward export --date {day}`.", [d.target for d in failed])
+                f"`steward export --date {day}`.", [d.target for d in failed],
+                ExportReport(day, deliveries, results))
         return ExportReport(day, deliveries, results)
 
     def _record(self, day: date, at: datetime, deliveries: list[Delivery]) -> None:
