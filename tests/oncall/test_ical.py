@@ -56,3 +56,25 @@ def test_swapped_weeks_say_so() -> None:
 
 def test_the_same_schedule_gives_the_same_bytes() -> None:
     assert year_feed() == year_feed()
+
+
+def test_an_instant_in_the_repeated_hour_of_a_fall_back_night_reads_back_exactly() -> None:
+    from icalendar import Calendar
+
+    from tests.oncall.common import override
+
+    # 2026-11-01 in New York: 01:00-02:00 happens twice; 01:30-05:00 is the second 01:30.
+    second = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    end = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)  # 04:00 local, unambiguous
+    team = example_team(overrides=[override("C", "2026-11-01T01:30-05:00", "2026-11-01T04:00")])
+    data = feed(team.rota.segments(second, end), team.tz, STAMP)
+    # A's shift until the override, C's override, A's shift again
+    events = Calendar.from_ical(data).walk("VEVENT")
+    assert [(e.decoded("dtstart"), e.decoded("dtend")) for e in events][:2] == [
+        (datetime(2026, 10, 26, 14, tzinfo=UTC), second), (second, end)]
+    vevents = parse(data).vevent_list
+    assert [(e.dtstart.value, e.dtend.value) for e in vevents][:2] == [
+        (datetime(2026, 10, 26, 14, tzinfo=UTC), second), (second, end)]
+    # only the ambiguous instant is written in UTC; the others keep the team's zone
+    assert b"DTEND:20261101T063000Z" in data and b"DTSTART:20261101T063000Z" in data
+    assert b"DTSTART;TZID=America/New_York:20261101T040000" in data

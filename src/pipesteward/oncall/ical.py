@@ -1,14 +1,15 @@
 """The on-call schedule as an iCalendar feed any calendar imports (RFC 5545, via `icalendar`).
 
 Events are in the team's time zone with its VTIMEZONE, so a 10:00 handoff shows at 10:00 across
-DST; a week with holidays names them in the summary. `stamp` (DTSTAMP) is an argument so the
-same schedule gives the same bytes.
+DST (an instant in the repeated hour of a fall-back night is written in UTC, the one form that
+reads back exactly); a week with holidays names them in the summary. `stamp` (DTSTAMP) is an
+argument so the same schedule gives the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pipesteward.oncall.rota import Segment
 
@@ -38,8 +39,8 @@ def feed(segments: Iterable[Segment], tz, stamp: datetime, name: str = "On call"
         ev = Event()
         ev.add("uid", f"{s.start.strftime('%Y%m%dT%H%M%SZ')}-{s.engineer}@pipesteward")
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", s.start.astimezone(tz))
-        ev.add("dtend", s.end.astimezone(tz))
+        ev.add("dtstart", _written(s.start, tz))
+        ev.add("dtend", _written(s.end, tz))
         ev.add("summary", summary(s))
         ev.add("description", _description(s))
         ev.add("categories", ["on-call"] + (["holiday"] if s.holidays else []))
@@ -50,6 +51,16 @@ def feed(segments: Iterable[Segment], tz, stamp: datetime, name: str = "On call"
         cal.add_missing_timezones(first_date=first.replace(day=1),
                                   last_date=last + timedelta(days=1))
     return cal.to_ical()
+
+
+def _written(instant: datetime, tz) -> datetime:  # type: ignore[no-untyped-def]
+    """The instant in the team's zone, or in UTC when its local time is ambiguous: 01:30 on a
+    fall-back night happens twice, and a local DTSTART is read as the first (RFC 5545 3.3.5),
+    so the second would read back an hour early."""
+    local = instant.astimezone(tz)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC)
+    return local
 
 
 def _description(s: Segment) -> str:
