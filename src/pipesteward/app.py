@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pipesteward.oncall.service import OnCallRecords, OnCallService
     from pipesteward.store import Store
     from pipesteward.store.runs import Run
+    from pipesteward.users.service import Users
 
 EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
 # What a project starts from: the spec and its runbooks, never state a command left beside them.
@@ -275,6 +276,50 @@ class Steward:
 
         resolve(self.store, incident_id, by=by, at=at)
 
+    def incident(self, incident_id: int) -> dict[str, Any]:
+        """One incident with its delivery log and notes."""
+        from pipesteward.incidents.lifecycle import get_incident, notes, to_json
+
+        return dict(to_json(get_incident(self.store, incident_id)),
+                    notes=notes(self.store, incident_id))
+
+    def require_incident_actor(self, incident_id: int, by: str) -> None:
+        """Refuse (NotAllowed) unless `by` is the incident's responder, someone paged on it,
+        or the team lead."""
+        from pipesteward.incidents.lifecycle import get_incident, handlers
+        from pipesteward.users.rules import require
+
+        names = handlers(get_incident(self.store, incident_id))
+        require(by, names, self.spec.team.lead, f"act on incident {incident_id}")
+
+    def note_incident(self, incident_id: int, text: str, *, by: str, at: datetime) -> None:
+        from pipesteward.incidents.lifecycle import add_note
+
+        add_note(self.store, incident_id, text, by=by, at=at)
+
+    def checks_of(self, pipeline_id: str) -> list[dict[str, Any]]:
+        """The runbook checks that cover a pipeline (from the registry)."""
+        from pipesteward.checks.registry import CHECKS
+
+        self._pipeline(pipeline_id)
+        return [{"id": c.id, "runbook_issue": c.runbook_issue, "verifies": c.verifies,
+                 "severity": c.severity.value, "blocking": c.blocking}
+                for c in CHECKS if pipeline_id in c.pipelines]
+
+    def check_results(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest recorded check results, newest first."""
+        from pipesteward.incidents.lifecycle import recent_results
+
+        return recent_results(self.store, limit)
+
+    # ------------------------------------------------------------------ console users
+    @cached_property
+    def users(self) -> Users:
+        """Console sign-in (argon2 passwords, the throttle) and private iCal feed tokens."""
+        from pipesteward.users.service import Users
+
+        return Users(self)
+
     # ------------------------------------------------------------------ pipelines
     def model_runner(self, engine: str | None = None) -> RecordedRunner:
         """Runs models over the lake with the spec's engine settings, recording each run."""
@@ -325,6 +370,14 @@ class Steward:
         from pipesteward.store.runs import list_runs
 
         return list_runs(self.store, **filters)
+
+    def metric_series(self, model: str) -> dict[str, list[Any]]:
+        """Every partition of a model output in the lake, as columns (for charts)."""
+        from pipesteward.metrics.lake import Lake
+
+        self._pipeline(model)
+        table = Lake(self.paths.lake).model_all(model)
+        return {} if table is None else table.to_pydict()
 
     def read_model(self, model: str, key: str) -> Any:
         """One model partition (`YYYY-MM-DD`, aggregate_growth `YYYY-MM`) as a pyarrow Table,

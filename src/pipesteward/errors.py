@@ -12,6 +12,10 @@ class NotFound(UserError, LookupError):
     """A named thing (pipeline, engineer, incident) that the spec or store does not have."""
 
 
+class NotAllowed(UserError):
+    """An engineer acting for someone else without being the team lead (HTTP 403)."""
+
+
 class RunFailed(Exception):
     """A run, check or export that failed: exit 1, with what to do next."""
 

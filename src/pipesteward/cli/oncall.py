@@ -216,6 +216,40 @@ def swap_accept(
               f"{data['engineer']} the week of {data['their_week']}")
 
 
+@swap_app.command("decline")
+@handle_errors
+def swap_decline(
+    swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
+    by: Annotated[str | None, typer.Option("--by", help="Who declines (default: the engineer "
+                                           "asked).")] = None,
+    spec: SpecOpt = DEFAULT_SPEC,
+    json: JsonOpt = False,
+) -> None:
+    """Turn down a swap asked of you; it never applies."""
+    data = load(spec).oncall.close_swap(swap_id, "declined", now(), by)
+    if json:
+        emit_json(data)
+        return
+    out.print(f"swap {swap_id} declined: {data['engineer']} keeps the week of {data['week']}")
+
+
+@swap_app.command("cancel")
+@handle_errors
+def swap_cancel(
+    swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
+    by: Annotated[str | None, typer.Option("--by", help="Who cancels (default: the engineer "
+                                           "who asked).")] = None,
+    spec: SpecOpt = DEFAULT_SPEC,
+    json: JsonOpt = False,
+) -> None:
+    """Withdraw your swap request before it is accepted."""
+    data = load(spec).oncall.close_swap(swap_id, "cancelled", now(), by)
+    if json:
+        emit_json(data)
+        return
+    out.print(f"swap {swap_id} cancelled: {data['engineer']} keeps the week of {data['week']}")
+
+
 @swap_app.command("list")
 @handle_errors
 def swap_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> None:
@@ -251,6 +285,22 @@ def unavailable_add(
         emit_json(data)
         return
     out.print(f"recorded: {engineer} unavailable {data['from']} to {data['to']}")
+
+
+@unavailable_app.command("remove")
+@handle_errors
+def unavailable_remove(
+    entry_id: Annotated[int, typer.Argument(help="The entry's id (see `unavailable list`).")],
+    by: ByOpt = None,
+    spec: SpecOpt = DEFAULT_SPEC,
+    json: JsonOpt = False,
+) -> None:
+    """Take back recorded unavailability (the engineer is available again)."""
+    data = load(spec).oncall.remove_unavailable(entry_id, now(), by)
+    if json:
+        emit_json(data)
+        return
+    out.print(f"removed: {data['engineer']} unavailable {data['from']} to {data['to']}")
 
 
 @unavailable_app.command("list")
@@ -290,6 +340,25 @@ def override_add(
         return
     span = f"{_local(data['from'], tz)} to {_local(data['to'], tz)}"
     out.print(f"recorded: {engineer} on call {span}")
+
+
+@override_app.command("remove")
+@handle_errors
+def override_remove(
+    entry_id: Annotated[int, typer.Argument(help="The override's id (see `override list`).")],
+    by: ByOpt = None,
+    spec: SpecOpt = DEFAULT_SPEC,
+    json: JsonOpt = False,
+) -> None:
+    """Take back a recorded override; the rotation and swaps apply again."""
+    steward = load(spec)
+    data = steward.oncall.remove_override(entry_id, now(), by)
+    if json:
+        emit_json(data)
+        return
+    tz = steward.spec.team.tz
+    out.print(f"removed: {data['engineer']} on call {_local(data['from'], tz)} to "
+              f"{_local(data['to'], tz)}")
 
 
 @override_app.command("list")

@@ -16,7 +16,7 @@ from pipesteward.errors import NotFound, UserError
 from pipesteward.incidents.paging import Router, aware, delivered, deliveries_json, open_page
 from pipesteward.store import Store
 from pipesteward.store.checks import CheckResultRecord
-from pipesteward.store.incidents import Incident
+from pipesteward.store.incidents import Incident, IncidentNote
 
 OPEN = ("open", "acknowledged")
 
@@ -118,11 +118,50 @@ def list_incidents(store: Store, status: str | None = None) -> list[Incident]:
         return list(session.scalars(query))
 
 
+def recent_results(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest check results, newest first."""
+    with store.transaction() as session:
+        rows = session.scalars(select(CheckResultRecord).order_by(CheckResultRecord.id.desc())
+                               .limit(limit))
+        return [{"id": r.check_id, "pipeline": r.pipeline, "partition": r.partition,
+                 "passed": r.passed, "severity": r.severity, "blocking": r.blocking,
+                 "message": r.message, "day": r.day, "at": _utc(r.at)} for r in rows]
+
+
 def _get(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"no incident {incident_id}; see `steward incidents list`")
     return incident
+
+
+def get_incident(store: Store, incident_id: int) -> Incident:
+    with store.transaction() as session:
+        return _get(session, incident_id)
+
+
+def handlers(incident: Incident) -> list[str]:
+    """Who an incident is for: its responder and everyone paged on it so far."""
+    paged = [step["engineer"] for step in (incident.escalation or [])[: incident.level]]
+    return list(dict.fromkeys([*([incident.responder] if incident.responder else []), *paged]))
+
+
+def add_note(store: Store, incident_id: int, text: str, *, by: str, at: datetime) -> None:
+    text = text.strip()
+    if not text:
+        raise UserError("a note needs some text")
+    with store.transaction() as session:
+        _get(session, incident_id)
+        session.add(IncidentNote(incident_id=incident_id, at=at, by=by, text=text))
+        store.audit(session, at=at, actor=by, action="incident.noted",
+                    subject=str(incident_id), detail={"text": text})
+
+
+def notes(store: Store, incident_id: int) -> list[dict[str, Any]]:
+    with store.transaction() as session:
+        rows = session.scalars(select(IncidentNote).where(IncidentNote.incident_id == incident_id)
+                               .order_by(IncidentNote.id))
+        return [{"at": _utc(n.at), "by": n.by, "text": n.text} for n in rows]
 
 
 def acknowledge(store: Store, incident_id: int, *, by: str, at: datetime) -> Incident:
@@ -164,6 +203,11 @@ def to_json(incident: Incident) -> dict[str, Any]:
         "opened_at": _utc(incident.opened_at),
         "occurrences": incident.occurrences, "message": incident.message,
         "level": incident.level, "escalation": incident.escalation or [],
+        "acknowledged_at": _utc(incident.acknowledged_at),
+        "acknowledged_by": incident.acknowledged_by,
+        "resolved_at": _utc(incident.resolved_at),
+        "figures": incident.figures or {},
+        "handlers": handlers(incident),
         "delivered": delivered(incident),
         "deliveries": deliveries_json(incident),
     }

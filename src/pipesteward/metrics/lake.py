@@ -20,6 +20,7 @@ from pipesteward.days import days_between
 from pipesteward.metrics.sources import (
     data_files,
     first_source_day,
+    model_dir,
     model_partition_dir,
     mtime,
     partition_days,
@@ -79,6 +80,17 @@ class Lake:
         tables = [t for d in days_between(start, end)
                   if (t := self.model_table(model, d.isoformat())) is not None]
         return pa.concat_tables(tables) if tables else None
+
+    def model_all(self, model: str) -> Any:
+        """Every partition of a model, in partition order, as one Table (None when none is
+        there): what the console charts."""
+        import pyarrow as pa
+
+        root = model_dir(self.root, model)
+        keys = sorted(p.name.split("=", 1)[1] for p in root.iterdir()
+                      if p.is_dir() and "=" in p.name) if root.is_dir() else []
+        tables = [t for k in keys if (t := self.model_table(model, k)) is not None]
+        return pa.concat_tables(tables, promote_options="default") if tables else None
 
     def model_partition(self, model: str, key: str) -> Rows | None:
         """The rows of one model partition, or None when the partition is missing.

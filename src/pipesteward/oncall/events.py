@@ -44,6 +44,36 @@ class SwapAccepted:
 
 
 @dataclass(frozen=True)
+class SwapDeclined:
+    """The engineer asked turned a swap request down; it never applies."""
+
+    id: int
+    swap: SwapRecord
+    action = "oncall.swap_declined"
+
+    def subject(self) -> str:
+        return f"swap:{self.id}"
+
+    def detail(self) -> dict[str, Any]:
+        return _swap(self.swap)
+
+
+@dataclass(frozen=True)
+class SwapCancelled:
+    """The engineer who asked withdrew a swap request before it was accepted."""
+
+    id: int
+    swap: SwapRecord
+    action = "oncall.swap_cancelled"
+
+    def subject(self) -> str:
+        return f"swap:{self.id}"
+
+    def detail(self) -> dict[str, Any]:
+        return _swap(self.swap)
+
+
+@dataclass(frozen=True)
 class PlanApplied:
     """The holiday-fairness plan of a year was applied: its swaps are recorded."""
 
@@ -77,6 +107,21 @@ class UnavailabilityRecorded:
 
 
 @dataclass(frozen=True)
+class UnavailabilityRemoved:
+    """A recorded unavailability was taken back."""
+
+    id: int
+    absence: Absence
+    action = "oncall.unavailable_removed"
+
+    def subject(self) -> str:
+        return f"unavailable:{self.id}"
+
+    def detail(self) -> dict[str, Any]:
+        return UnavailabilityRecorded(self.id, self.absence).detail()
+
+
+@dataclass(frozen=True)
 class OverrideRecorded:
     """Someone covers on call for a stretch of time, whoever the rotation says."""
 
@@ -91,6 +136,21 @@ class OverrideRecorded:
         o = self.override
         return {"engineer": o.engineer, "from": o.start.isoformat(), "to": o.end.isoformat(),
                 "reason": o.reason}
+
+
+@dataclass(frozen=True)
+class OverrideRemoved:
+    """A recorded override was taken back."""
+
+    id: int
+    override: OverrideRecord
+    action = "oncall.override_removed"
+
+    def subject(self) -> str:
+        return f"override:{self.id}"
+
+    def detail(self) -> dict[str, Any]:
+        return OverrideRecorded(self.id, self.override).detail()
 
 
 @dataclass(frozen=True)

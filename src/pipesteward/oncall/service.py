@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from pipesteward.errors import NotFound, UserError
+from pipesteward.errors import NotAllowed, NotFound, UserError
 from pipesteward.oncall import view
 from pipesteward.oncall.calendar import CalendarSource
 from pipesteward.oncall.records import Absence, Layers, OverrideRecord, SwapRecord
@@ -59,7 +59,8 @@ class OnCallService:
         by = by or default
         self._engineer(by)
         if by not in (default, self.spec.team.lead):
-            raise UserError(f"{by} cannot act for {default}; only {default} or the team lead can")
+            raise NotAllowed(f"{by} cannot act for {default}; only {default} or the team lead "
+                             "can")
         return by
 
     def ledger_before(self, year: int) -> dict[str, int]:
@@ -98,6 +99,20 @@ class OnCallService:
         _, segs = self.segments(start, end, engineer)
         name = f"On call: {engineer}" if engineer else "On call"
         return feed(segs, self.tz, stamp, name)
+
+    def holidays(self, year: int) -> list[dict[str, Any]]:
+        """The team's holidays of a year, each with its weight and who carries it."""
+        rota = self.rota()
+        return [{"date": h.date.isoformat(), "name": h.name, "weight": h.weight,
+                 "observed": h.observed.isoformat() if h.observed else None,
+                 "on_call": rota.holiday_owner(h)} for h in rota.calendar.year(year)]
+
+    def fairness(self, year: int) -> dict[str, Any]:
+        """Shifts and holiday burden per engineer in a year, with the ledger and a score."""
+        from pipesteward.oncall import review as review_
+
+        return review_.fairness(self.rota(), year, self.spec.engineer_ids(),
+                                self.ledger_before(year))
 
     def review(self, as_of: date) -> dict[str, Any]:
         from pipesteward.oncall import review as review_
@@ -160,6 +175,20 @@ class OnCallService:
         check_accept(self.rota(), swap, by, at, self.spec.team.lead, self.spec.engineer_ids())
         return view.swap_record(records.accept_swap(swap_id, by, at))
 
+    def close_swap(self, swap_id: int, status: str, at: datetime,
+                   by: str | None = None) -> dict[str, Any]:
+        """Decline (the engineer asked) or cancel (the one who asked) a swap request."""
+        from pipesteward.oncall.swaps import check_close
+
+        records = self.records
+        swap = records.swap(swap_id)
+        if swap is None:
+            raise NotFound(f"no swap {swap_id}; see `steward oncall swap list`")
+        by = by or (swap.with_ if status == "declined" else swap.engineer)
+        self._engineer(by)
+        check_close(swap, status, by, self.spec.team.lead)
+        return view.swap_record(records.close_swap(swap_id, status, by, at))
+
     def swaps(self) -> dict[str, Any]:
         rota = self.rota()
         stale = set(map(id, rota.stale_swaps))
@@ -177,6 +206,16 @@ class OnCallService:
         return view.absence(self.records.add_absence(Absence(engineer, start, end, reason),
                                                      actor, at))
 
+    def remove_unavailable(self, absence_id: int, at: datetime,
+                           by: str | None = None) -> dict[str, Any]:
+        records = self.records
+        a = records.absence(absence_id)
+        if a is None:
+            raise NotFound(f"no recorded unavailability {absence_id}; see `steward oncall "
+                           "unavailable list` (entries from steward.yaml are removed there)")
+        actor = self._actor(by, a.engineer)
+        return view.absence(records.remove_absence(absence_id, actor, at))
+
     def unavailable(self) -> dict[str, Any]:
         return {"unavailable": [view.absence(a) for a in self.rota().layers.absences]}
 
@@ -188,6 +227,16 @@ class OnCallService:
         actor = self._actor(by, engineer)
         o = self.records.add_override(OverrideRecord(engineer, start, end, reason), actor, at)
         return view.override(o, self.rota())
+
+    def remove_override(self, override_id: int, at: datetime,
+                        by: str | None = None) -> dict[str, Any]:
+        records = self.records
+        o = records.override(override_id)
+        if o is None:
+            raise NotFound(f"no recorded override {override_id}; see `steward oncall override "
+                           "list` (entries from steward.yaml are removed there)")
+        actor = self._actor(by, o.engineer)
+        return view.override(records.remove_override(override_id, actor, at), self.rota())
 
     def overrides(self) -> dict[str, Any]:
         rota = self.rota()

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pipesteward.errors import UserError
+from pipesteward.errors import NotAllowed, UserError
 from pipesteward.oncall.records import SwapRecord
 from pipesteward.oncall.rota import Rota
 
 
 class SwapRefused(UserError):
     """A swap that cannot be recorded; the message says why and what would work."""
+
+
+class SwapNotAllowed(SwapRefused, NotAllowed):
+    """A swap acted on by someone it is not for (nor the lead)."""
 
 
 def check_request(rota: Rota, swap: SwapRecord, at: datetime, team: list[str]) -> None:
@@ -44,9 +48,21 @@ def check_accept(rota: Rota, swap: SwapRecord, by: str, at: datetime, lead: str 
     if swap.status != "requested":
         raise SwapRefused(f"swap {swap.id} is already {swap.status}")
     if by not in (swap.with_, lead):
-        raise SwapRefused(f"swap {swap.id} asks {swap.with_} to take the week of {swap.week}; "
-                          f"only {swap.with_} can accept it, not {by}")
+        raise SwapNotAllowed(f"swap {swap.id} asks {swap.with_} to take the week of "
+                             f"{swap.week}; only {swap.with_} can accept it, not {by}")
     check_request(rota, swap, at, team)
+
+
+def check_close(swap: SwapRecord, status: str, by: str, lead: str | None) -> None:
+    """A request is declined by the engineer asked, cancelled by the one who asked (or the
+    lead, either); once accepted it applies, and only a swap back undoes it."""
+    if swap.status != "requested":
+        raise SwapRefused(f"swap {swap.id} is already {swap.status}; only a request can be "
+                          f"{status}")
+    who = swap.with_ if status == "declined" else swap.engineer
+    if by not in (who, lead):
+        verb = "decline" if status == "declined" else "cancel"
+        raise SwapNotAllowed(f"only {who} or the team lead can {verb} swap {swap.id}, not {by}")
 
 
 def _shift_of_week(rota: Rota, week: date) -> int:

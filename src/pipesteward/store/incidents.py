@@ -58,3 +58,15 @@ class PageDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last change
     incident: Mapped[Incident] = relationship(back_populates="deliveries")
+
+
+class IncidentNote(Base):
+    """A note someone added to an incident (what they found, what they did)."""
+
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)

@@ -24,7 +24,8 @@ class SwapRow(Base):
     week: Mapped[date] = mapped_column(Date)
     with_engineer: Mapped[str] = mapped_column(String(64))
     their_week: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # requested | accepted
+    # requested, then accepted | declined | cancelled
+    status: Mapped[str] = mapped_column(String(16), index=True)
     requested_by: Mapped[str] = mapped_column(String(64))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_by: Mapped[str | None] = mapped_column(String(64))
@@ -110,6 +111,16 @@ class OnCallStore:
             row = s.get(SwapRow, swap_id)
             return _swap(row) if row else None
 
+    def absence(self, absence_id: int) -> Absence | None:
+        with self.store.transaction() as s:
+            row = s.get(UnavailableRow, absence_id)
+            return _absence(row) if row else None
+
+    def override(self, override_id: int) -> OverrideRecord | None:
+        with self.store.transaction() as s:
+            row = s.get(OverrideRow, override_id)
+            return _override(row) if row else None
+
     def ledger(self) -> dict[int, dict[str, int]]:
         with self.store.transaction() as s:
             out: dict[int, dict[str, int]] = {}
@@ -135,6 +146,17 @@ class OnCallStore:
             row.status, row.accepted_by, row.accepted_at = "accepted", by, utc(at)
             s.flush()
             self._audit(s, at, by, events.SwapAccepted(row.id, _swap(row)))
+            return _swap(row)
+
+    def close_swap(self, swap_id: int, status: str, by: str, at: datetime) -> SwapRecord:
+        """A request declined or cancelled: kept with its status, never applied."""
+        event = {"declined": events.SwapDeclined, "cancelled": events.SwapCancelled}[status]
+        with self.store.transaction() as s:
+            row = s.get(SwapRow, swap_id)
+            assert row is not None
+            row.status = status
+            s.flush()
+            self._audit(s, at, by, event(row.id, _swap(row)))
             return _swap(row)
 
     def record_swaps(self, swaps: list[SwapRecord], by: str, at: datetime, year: int) -> list[int]:
@@ -166,6 +188,24 @@ class OnCallStore:
             s.flush()
             self._audit(s, at, by, events.OverrideRecorded(row.id, o))
             return _override(row)
+
+    def remove_absence(self, absence_id: int, by: str, at: datetime) -> Absence:
+        with self.store.transaction() as s:
+            row = s.get(UnavailableRow, absence_id)
+            assert row is not None
+            gone = _absence(row)
+            s.delete(row)
+            self._audit(s, at, by, events.UnavailabilityRemoved(absence_id, gone))
+            return gone
+
+    def remove_override(self, override_id: int, by: str, at: datetime) -> OverrideRecord:
+        with self.store.transaction() as s:
+            row = s.get(OverrideRow, override_id)
+            assert row is not None
+            gone = _override(row)
+            s.delete(row)
+            self._audit(s, at, by, events.OverrideRemoved(override_id, gone))
+            return gone
 
     def close_year(self, year: int, burdens: dict[str, int], by: str, at: datetime) -> None:
         """Write (or rewrite) a year's burdens to the ledger."""
