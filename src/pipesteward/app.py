@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pipesteward.oncall.service import OnCallRecords, OnCallService
     from pipesteward.store import Store
     from pipesteward.store.runs import Run
-    from pipesteward.users.service import Users
+    from pipesteward.users.service import UserRecords, Users
 
 EXAMPLE_TEAM = Path(__file__).parent / "examples" / "team"
 # What a project starts from: the spec and its runbooks, never state a command left beside them.
@@ -301,7 +301,7 @@ class Steward:
         """The runbook checks that cover a pipeline (from the registry)."""
         from pipesteward.checks.registry import CHECKS
 
-        self._pipeline(pipeline_id)
+        self.spec.known_pipeline(pipeline_id)
         return [{"id": c.id, "runbook_issue": c.runbook_issue, "verifies": c.verifies,
                  "severity": c.severity.value, "blocking": c.blocking}
                 for c in CHECKS if pipeline_id in c.pipelines]
@@ -318,7 +318,13 @@ class Steward:
         """Console sign-in (argon2 passwords, the throttle) and private iCal feed tokens."""
         from pipesteward.users.service import Users
 
-        return Users(self)
+        return Users(self.spec, self._user_records,
+                     lambda start, end, at, engineer: self.oncall.ical(start, end, at, engineer))
+
+    def _user_records(self) -> UserRecords:
+        from pipesteward.store.users import UsersStore
+
+        return UsersStore(self.store)
 
     # ------------------------------------------------------------------ pipelines
     def model_runner(self, engine: str | None = None) -> RecordedRunner:
@@ -375,7 +381,7 @@ class Steward:
         """Every partition of a model output in the lake, as columns (for charts)."""
         from pipesteward.metrics.lake import Lake
 
-        self._pipeline(model)
+        self.spec.known_pipeline(model)
         table = Lake(self.paths.lake).model_all(model)
         return {} if table is None else table.to_pydict()
 

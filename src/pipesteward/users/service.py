@@ -1,21 +1,36 @@
 """Console users behind the facade (`Steward.users`): passwords, sign-in with its throttle,
-and each engineer's private iCal feed token. Time is an argument; the edges read the clock."""
+and each engineer's private iCal feed token. Time is an argument; the edges read the clock.
+The records and the feed come from what the facade gives it."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from pipesteward.errors import NotFound
+from pipesteward.spec import Spec
 from pipesteward.users import passwords
 from pipesteward.users.rules import require
 from pipesteward.users.throttle import SIGN_IN
 
-if TYPE_CHECKING:
-    from pipesteward.app import Steward
-    from pipesteward.store.users import UsersStore
+
+class UserRecords(Protocol):
+    """Where console users are kept (`store.users.UsersStore`)."""
+
+    def password_hash(self, engineer: str) -> str | None: ...
+    def set_password(self, engineer: str, hashed: str, by: str, at: datetime) -> None: ...
+    def failures_since(self, engineer: str, since: datetime) -> list[datetime]: ...
+    def record_attempt(self, engineer: str, ok: bool, at: datetime) -> None: ...
+    def ical_token(self, engineer: str, at: datetime, *, new: bool = False,
+                   by: str | None = None) -> str: ...
+    def ical_engineer(self, token: str) -> str | None: ...
+
+
+# (first day, last day, stamp, engineer) -> the engineer's iCal feed
+Feed = Callable[[date, date, datetime, str], bytes]
 
 # What a private feed holds: a month back (recent history) and a year ahead.
 FEED_BACK = timedelta(days=31)
@@ -39,15 +54,13 @@ def version_of(hashed: str | None) -> str | None:
 
 
 class Users:
-    def __init__(self, steward: Steward):
-        self.steward = steward
-        self.spec = steward.spec
+    def __init__(self, spec: Spec, records: Callable[[], UserRecords], feed: Feed):
+        self.spec = spec
+        self._records, self._feed = records, feed
 
     @property
-    def records(self) -> UsersStore:
-        from pipesteward.store.users import UsersStore
-
-        return UsersStore(self.steward.store)
+    def records(self) -> UserRecords:
+        return self._records()
 
     def known(self, engineer: str) -> None:
         ids = self.spec.engineer_ids()
@@ -105,5 +118,4 @@ class Users:
         if engineer is None or engineer not in self.spec.engineer_ids():
             raise NotFound("no such calendar feed")
         today = at.astimezone(self.spec.team.tz).date()
-        return engineer, self.steward.oncall.ical(today - FEED_BACK, today + FEED_AHEAD, at,
-                                                  engineer)
+        return engineer, self._feed(today - FEED_BACK, today + FEED_AHEAD, at, engineer)
