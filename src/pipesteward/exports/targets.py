@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from pipesteward.exports.publish import Slot, publish, staged
 from pipesteward.exports.rows import COLUMNS, Unit, canonical_csv, sha256
 
 CSV_NAME = "investor_metrics.csv"
@@ -38,7 +37,8 @@ class Target(Protocol):
 
 # ------------------------------------------------------------------ files
 class FilesTarget:
-    """`<path>/day/date=YYYY-MM-DD/` and `<path>/month/month=YYYY-MM/`: CSV, Parquet, manifest."""
+    """`<path>/day/date=YYYY-MM-DD/` and `<path>/month/month=YYYY-MM/`: CSV, Parquet, manifest;
+    each a symlink to its version under `<path>/.versions/` (`publish.py`)."""
 
     kind = "files"
 
@@ -54,41 +54,27 @@ class FilesTarget:
         import pyarrow.parquet as pq
 
         final = self.folder(unit.grain, unit.period)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:8]}"
-        old = final.parent / f".old-{final.name}-{uuid.uuid4().hex[:8]}"
-        try:
-            tmp.mkdir()
-            (tmp / CSV_NAME).write_bytes(unit.csv)
+        slot = Slot(self.path, unit.grain, final.name)
+        with staged(slot) as folder:
+            (folder / CSV_NAME).write_bytes(unit.csv)
             columns = list(zip(*unit.rows, strict=True)) if unit.rows else [()] * len(COLUMNS)
             table = pa.table({
                 name: pa.array(list(values), type=pa.float64() if name == "value"
                                else pa.string())
                 for name, values in zip(COLUMNS, columns, strict=True)
             })
-            pq.write_table(table, tmp / PARQUET_NAME)
-            files = {n: sha256((tmp / n).read_bytes()) for n in (CSV_NAME, PARQUET_NAME)}
+            pq.write_table(table, folder / PARQUET_NAME)
+            files = {n: sha256((folder / n).read_bytes()) for n in (CSV_NAME, PARQUET_NAME)}
             manifest = {"grain": unit.grain, "period": unit.period, "rows": len(unit.rows),
                         "checksum": unit.checksum,
-                        "files": {n: {"sha256": h, "bytes": (tmp / n).stat().st_size}
+                        "files": {n: {"sha256": h, "bytes": (folder / n).stat().st_size}
                                   for n, h in files.items()}}
-            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-            for f in tmp.iterdir():
+            (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            for f in folder.iterdir():
                 with open(f, "rb") as handle:
                     os.fsync(handle.fileno())
-            # Write beside, then rename: readers see the previous unit or the new one.
-            if final.exists():
-                final.rename(old)
-            try:
-                tmp.rename(final)
-            except OSError:
-                if old.exists():
-                    old.rename(final)  # put the previous unit back
-                raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-        files[MANIFEST] = sha256((final / MANIFEST).read_bytes())
+            version = publish(slot, folder)
+        files[MANIFEST] = sha256((version / MANIFEST).read_bytes())
         return files
 
     def read_back(self, grain: str, period: str) -> ReadBack:
