@@ -68,12 +68,13 @@ class Executor(Protocol):
 
     def __call__(self, steward: Steward, start: date, end: date, *,
                  only: Collection[str] | None, engine: str | None,
-                 on_start: OnStart | None, on_result: OnResult | None) -> RangeReport: ...
+                 on_start: OnStart | None, on_result: OnResult | None,
+                 tags: Mapping[str, str] | None = None) -> RangeReport: ...
 
 
 def in_process(steward: Steward, start: date, end: date, *, only: Collection[str] | None,
                engine: str | None, on_start: OnStart | None,
-               on_result: OnResult | None) -> RangeReport:
+               on_result: OnResult | None, tags: Mapping[str, str] | None = None) -> RangeReport:
     """Run the selected models one after the other in this process, without Dagster."""
     from pipesteward.metrics.service import run_in_process, select
 
@@ -364,12 +365,14 @@ class Steward:
 
     def run_models(self, start: date, end: date, only: Collection[str] | None = None,
                    engine: str | None = None, on_start: OnStart | None = None,
-                   on_result: OnResult | None = None) -> RangeReport:
-        """Materialise the models over [start, end] with the executor."""
+                   on_result: OnResult | None = None,
+                   tags: Mapping[str, str] | None = None) -> RangeReport:
+        """Materialise the models over [start, end] with the executor (`tags` label its runs,
+        e.g. the command that started them)."""
         if end < start:
             raise UserError(f"--end {end} is before --start {start}")
         return self.executor(self, start, end, only=only, engine=engine, on_start=on_start,
-                             on_result=on_result)
+                             on_result=on_result, tags=tags)
 
     def runs(self, **filters: Any) -> list[Run]:
         """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster._core.instance.ref import InstanceRef
 
 from pipesteward.app import Steward
 from pipesteward.orchestration.definitions import build
 from pipesteward.orchestration.execute import run_range
+from pipesteward.orchestration.instance import instance
 from tests.metrics.lakes import END, START, make_lake
 
 
@@ -65,8 +65,8 @@ def test_a_range_materialises_in_process_as_one_run_per_grain(steward: Steward) 
     assert report.ok, report.failures
     assert len(report.dagster_runs) == 2  # the daily models, then aggregate_growth
     assert [(r.model, r.partitions) for r in report.results][-1] == ("aggregate_growth", 3)
-    instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(steward.paths.dagster_home)))
-    status = instance.get_run_by_id(report.dagster_runs[0]).status
+    inst = instance(steward.paths.dagster_home, steward.spec.base_dir)
+    status = inst.get_run_by_id(report.dagster_runs[0]).status
     assert status == dg.DagsterRunStatus.SUCCESS
     runs = steward.runs(pipeline="daily_growth")
     assert runs[0].status == "succeeded" and (runs[0].start, runs[0].end) == (START, END)

@@ -10,11 +10,11 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from dagster._core.instance.ref import InstanceRef
 
 from pipesteward.app import Steward
 from pipesteward.orchestration.execute import run_range
 from pipesteward.orchestration.instance import EVENT_BATCH, batched_events
+from pipesteward.orchestration.instance import instance as project_instance
 from pipesteward.orchestration.storage import KeptOpenConsolidatedSqliteEventLogStorage
 from tests.metrics.lakes import END, make_lake
 
@@ -28,7 +28,7 @@ def steward(project: Path) -> Steward:
 
 
 def _instance(steward: Steward) -> dg.DagsterInstance:
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(steward.paths.dagster_home)))
+    return project_instance(steward.paths.dagster_home, steward.spec.base_dir)
 
 
 def _planned(instance: dg.DagsterInstance, run_id: str, asset: str) -> list[str]:

@@ -65,7 +65,7 @@ def demo_pipelines(steward: Steward, now: datetime) -> date:
     generated = steward.generate_data(first, DEMO_DAYS, DEMO_USERS, DEMO_SEED, replace=True)
     out.print(", ".join(f"{n:,} {t}" for t, n in generated.rows.items()))
     out.print(f"[bold]backfilling {first}..{last} through Dagster[/]")
-    execute(steward, first, last, None, None, False)
+    execute(steward, first, last, None, None, False, command="backfill")
     return last
 
 

@@ -58,13 +58,13 @@ def run(
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
     d = parse_date(day, "--date") if day else steward.reporting_yesterday(now())
     if not as_json:
-        execute(steward, d, d, only, engine, as_json)
+        execute(steward, d, d, only, engine, as_json, command="run")
         if only is None:  # a whole day ran: check it and export its investor metrics
             from pipesteward.cli.checks import check_and_export
 
             check_and_export(steward, d, now())
         return
-    report = execute(steward, d, d, only, engine, as_json, fail=False)
+    report = execute(steward, d, d, only, engine, as_json, fail=False, command="run")
     data = report_json(report)
     failure = "\n".join(str(f) for f in report.failures)
     if report.ok and only is None:
@@ -107,13 +107,14 @@ def backfill(
     """Recompute a range of days: one set-based query per pipeline over the whole range."""
     steward = load(spec)
     execute(steward, parse_date(start, "--start"), parse_date(end, "--end"), only, engine,
-            as_json)
+            as_json, command="backfill")
 
 
 def execute(steward: Steward, start: date, end: date, only: str | None, engine: str | None,
-            as_json: bool, fail: bool = True) -> RangeReport:
+            as_json: bool, fail: bool = True, command: str = "run") -> RangeReport:
     """Run the models over [start, end] with a progress display; print the summary (JSON
-    unless `fail` is false: the caller adds to it) and raise RunFailed on a failure."""
+    unless `fail` is false: the caller adds to it) and raise RunFailed on a failure. The runs
+    are tagged `pipesteward/command: <command>`."""
     from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
     from pipesteward.metrics.engines import ENGINES
@@ -142,7 +143,8 @@ def execute(steward: Steward, start: date, end: date, only: str | None, engine: 
             progress.advance(overall)
 
         report = steward.run_models(start, end, only=names, engine=engine,
-                                    on_start=on_start, on_result=on_result)
+                                    on_start=on_start, on_result=on_result,
+                                    tags={"pipesteward/command": command})
     if not fail:
         return report
     if as_json:

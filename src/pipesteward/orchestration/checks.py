@@ -5,13 +5,13 @@ its checks is an `AssetCheckSpec` on the pipeline's asset, named after the check
 registry's severity, and `blocking` where the registry says so on an investor pipeline (a
 failed blocking ERROR check stops the assets downstream in the same run). The work goes through
 the service facade (`Steward.check`), so results are recorded and incidents opened exactly as
-`steward check` does; this edge reads the clock.
+`steward check` does; the instant is `clock.now()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
@@ -19,10 +19,13 @@ import dagster as dg
 from pipesteward.checks.registry import CHECKS
 from pipesteward.checks.result import CheckResult, Severity
 from pipesteward.days import month_end, parse_month
+from pipesteward.orchestration.clock import now
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
 
+# The reporting day a run is for: its checks and its export look at this day.
+DAY_TAG = "pipesteward/day"
 SEVERITY = {Severity.ERROR: dg.AssetCheckSeverity.ERROR, Severity.WARN: dg.AssetCheckSeverity.WARN}
 
 
@@ -31,12 +34,15 @@ def check_name(check_id: str) -> str:
     return check_id.replace(".", "__")
 
 
-def _checked_day(steward: Steward, tags: dict[str, str]) -> date:
-    """The day a run's checks look at: its (last) partition; for a month partition, the
-    month's newest daily_growth day (month to date); without a partition, yesterday."""
+def checked_day(steward: Steward, tags: dict[str, str]) -> date:
+    """The day a run's checks look at: its `pipesteward/day` tag, else its (last) partition;
+    for a month partition, the month's newest daily_growth day (month to date); without a
+    partition, yesterday."""
+    if tags.get(DAY_TAG):
+        return date.fromisoformat(tags[DAY_TAG])
     key = tags.get("dagster/partition") or tags.get("dagster/asset_partition_range_end")
     if not key:
-        return steward.reporting_yesterday(datetime.now(UTC))
+        return steward.reporting_yesterday(now())
     if len(key) == 7:  # YYYY-MM
         folder = steward.paths.lake / "models" / "daily_growth"
         days = sorted(p.name[5:] for p in folder.glob(f"date={key}-*"))
@@ -74,10 +80,10 @@ def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinitio
     @dg.multi_asset_check(name=f"{pipeline}_runbook_checks", specs=specs_for(steward, pipeline),
                           can_subset=True)
     def _checks(context) -> Iterator[dg.AssetCheckResult]:  # type: ignore[no-untyped-def]  # Dagster reads the hint
-        day = _checked_day(steward, dict(context.run.tags))
+        day = checked_day(steward, dict(context.run.tags))
         wanted = {k.name for k in context.selected_asset_check_keys}
         ids = {c.id for c in CHECKS if check_name(c.id) in wanted}
-        results = steward.check(day, as_of=datetime.now(UTC), pipelines=[pipeline],
+        results = steward.check(day, as_of=now(), pipelines=[pipeline],
                                 check_ids=ids)
         for r in results:
             yield _result(r)

@@ -29,7 +29,13 @@ from dagster import AssetExecutionContext
 
 from pipesteward.days import month_end, parse_month, reporting_yesterday
 from pipesteward.errors import StoreUnavailable
-from pipesteward.metrics.models import MODELS, ORDER, definitions_used, logic_version
+from pipesteward.metrics.models import (
+    MODELS,
+    ORDER,
+    SHARED,
+    definitions_used,
+    logic_version,
+)
 from pipesteward.metrics.runner import ModelFailed, ModelResult
 from pipesteward.metrics.service import OnResult, OnStart, RecordedRunner
 from pipesteward.metrics.sources import first_source_day, missing_markers
@@ -123,7 +129,8 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
         description, group = pipeline.name, pipeline.domain
     except KeyError:
         description, group = m.doc, "models"
-    deps = [dg.AssetKey(["sources", t]) for t in m.sources] + [dg.AssetKey(u) for u in m.upstream]
+    deps = [*source_keys(m.reads), *(shared_key(s) for s in m.shared),
+            *(dg.AssetKey(u) for u in m.upstream)]
 
     @dg.asset(
         name=name,
@@ -163,6 +170,28 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
         })
 
     return _asset
+
+
+def source_keys(tables: Any) -> list[dg.AssetKey]:
+    return [dg.AssetKey(["sources", t]) for t in SOURCE_TABLES if t in tables]
+
+
+def shared_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["shared", name])
+
+
+def shared_specs() -> list[dg.AssetSpec]:
+    """The shared relations (qualifying users, completed orders, active user-days): built in
+    each run from their sources and read by several models, never stored; shown for lineage."""
+    return [
+        dg.AssetSpec(
+            key=shared_key(s.name), group_name="shared", deps=source_keys(s.sources),
+            description=f"Shared relation `{s.name}` (metrics/models/shared/{s.name}.sql): "
+            "built in each run that reads it, not stored.",
+            kinds={"sql"},
+        )
+        for s in SHARED.values()
+    ]
 
 
 def source_specs(steward: Steward) -> list[dg.AssetSpec]:
@@ -251,6 +280,33 @@ def automation(steward: Steward, daily_job: Any, monthly_job: Any) -> tuple[list
 
 
 # ---------------------------------------------------------------------------- everything
+DAILY_JOB = "daily_models"
+MONTH_JOB = "investor_month"
+# `steward run` and `steward backfill` tag their runs with the command (the UI filters by tag).
+COMMAND_TAG = "pipesteward/command"
+
+
+def daily_job(selection: list[str] | None = None) -> Any:
+    """The daily models of a day (and, in the project's definitions, their checks)."""
+    return dg.define_asset_job(
+        DAILY_JOB, selection=selection or [n for n in ORDER if MODELS[n].grain == "day"],
+        executor_def=dg.in_process_executor,
+        description="The four daily models for a day, then their runbook checks.",
+    )
+
+
+def month_job(selection: list[str] | None = None) -> Any:
+    """aggregate_growth for the month of a day, its checks, then the day's investor export."""
+    from pipesteward.orchestration.export import EXPORT
+
+    return dg.define_asset_job(
+        MONTH_JOB, selection=selection or ["aggregate_growth", EXPORT],
+        executor_def=dg.in_process_executor,
+        description="aggregate_growth for the month (to date), its runbook checks, then the "
+        "day's investor export (verified by reading back).",
+    )
+
+
 @dataclass
 class Built:
     defs: dg.Definitions
@@ -261,24 +317,21 @@ class Built:
 
 def build(steward: Steward, model_runs: ModelRuns | None = None,
           first_day: date | None = None) -> Built:
-    runs = model_runs or ModelRuns(steward)
-    assets = model_assets(steward, first_day)
-    daily_keys = [n for n in ORDER if MODELS[n].grain == "day"]
-    daily_job = dg.define_asset_job(
-        "daily_models", selection=daily_keys, description="The four daily models for a day."
-    )
-    monthly_job = dg.define_asset_job(
-        "monthly_growth", selection=["aggregate_growth"],
-        description="aggregate_growth for a month (to date).",
-    )
-    schedules, sensors = automation(steward, daily_job, monthly_job)
-    sources = source_specs(steward)
     from pipesteward.orchestration.checks import asset_checks
+    from pipesteward.orchestration.export import export_asset
 
+    runs = model_runs or ModelRuns(steward)
+    daily, monthly = partitions(steward, first_day)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        assets = [_model_asset(steward, n, daily, monthly) for n in ORDER]
+    daily_models, investor_month = daily_job(), month_job()
+    schedules, sensors = automation(steward, daily_models, investor_month)
+    sources = source_specs(steward)
     defs = dg.Definitions(
-        assets=[*sources, *assets],
+        assets=[*sources, *shared_specs(), *assets, export_asset(steward, monthly)],
         asset_checks=asset_checks(steward),  # the runbook checks (orchestration/checks.py)
-        jobs=[daily_job, monthly_job],
+        jobs=[daily_models, investor_month],
         schedules=schedules,
         sensors=sensors,
         resources={"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)},

@@ -1,14 +1,17 @@
 """`steward run` and `steward backfill`: the model assets materialised in-process by Dagster.
 
-A range runs as (at most) two Dagster runs against the instance in DAGSTER_HOME: the daily
-models over the range's days, then aggregate_growth over its months. Each asset gets the whole
+A range runs as (at most) two Dagster runs against the instance in DAGSTER_HOME, under the
+project's job names: `daily_models` over the range's days, then `investor_month` (here only
+aggregate_growth, over its months), tagged `pipesteward/command: run` or `backfill`. The
+definitions here hold only the assets (no checks, sensors or export): the command checks and
+exports the day itself, once. Each asset gets the whole
 range in one step (single-run backfill policy), so each model's SQL runs once over the range.
 The runs show in the Dagster UI like any other. The CLI gives this executor to the facade.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +21,14 @@ from pipesteward.errors import RunFailed
 from pipesteward.metrics.models import MODELS
 from pipesteward.metrics.service import OnResult, OnStart, RangeReport, select
 from pipesteward.metrics.sources import first_source_day
+from pipesteward.orchestration.checks import DAY_TAG
 from pipesteward.orchestration.definitions import (
     ENGINE_TAG,
     ModelRuns,
+    daily_job,
     model_assets,
+    month_job,
+    shared_specs,
     source_specs,
 )
 from pipesteward.orchestration.instance import batched_events, instance
@@ -42,6 +49,7 @@ def run_range(
     engine: str | None = None,
     on_start: OnStart | None = None,
     on_result: OnResult | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> RangeReport:
     """The Dagster executor (`Steward(executor=...)`): materialise the selected models over
     [start, end]; failures are in the report."""
@@ -51,22 +59,24 @@ def run_range(
     first = min(filter(None, (first_source_day(steward.paths.lake), start)))
     # Only the assets: materialize needs no jobs, schedules, sensors or checks.
     every: list[dg.AssetsDefinition | dg.AssetSpec] = [
-        *source_specs(steward), *model_assets(steward, first)]
+        *source_specs(steward), *shared_specs(), *model_assets(steward, first)]
     report = RangeReport(start, end)
-    inst = instance(steward.paths.dagster_home)
-    tags = {ENGINE_TAG: engine or steward.spec.compute.engine}
+    inst = instance(steward.paths.dagster_home, steward.spec.base_dir)
+    tags = {**(tags or {}), ENGINE_TAG: engine or steward.spec.compute.engine}
+    if start == end:
+        tags[DAY_TAG] = end.isoformat()
     resources = {"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)}
     try:
         daily = [m for m in models if MODELS[m].grain == "day"]
         if daily:
-            result = _materialize(every, inst, daily, resources, {
+            result = _execute(daily_job(daily), every, inst, resources, {
                 **tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()})
             report.dagster_runs.append(result.run_id)
             _unexpected(result, runs)
         # The month is rebuilt from daily_growth: not after a failed daily_growth.
         monthly_blocked = any(f.model == "daily_growth" for f in runs.failures)
         if "aggregate_growth" in models and not monthly_blocked:
-            result = _materialize(every, inst, ["aggregate_growth"], resources, {
+            result = _execute(month_job(["aggregate_growth"]), every, inst, resources, {
                 **tags, RANGE_START: start.strftime("%Y-%m"), RANGE_END: end.strftime("%Y-%m")})
             report.dagster_runs.append(result.run_id)
             _unexpected(result, runs)
@@ -77,11 +87,13 @@ def run_range(
     return report
 
 
-def _materialize(assets: list[Any], inst: dg.DagsterInstance, selection: list[str],
-                 resources: dict[str, Any], tags: dict[str, str]) -> Any:
+def _execute(job: Any, assets: list[Any], inst: dg.DagsterInstance, resources: dict[str, Any],
+             tags: dict[str, str]) -> Any:
+    """One named job over the assets, in this process (what `dg.materialize` does, named)."""
+    defs = dg.Definitions(assets=assets, jobs=[job], resources=resources)
     with batched_events():
-        return dg.materialize(assets, instance=inst, selection=selection, raise_on_error=False,
-                              run_config=QUIET, resources=resources, tags=tags)
+        return defs.resolve_job_def(job.name).execute_in_process(
+            instance=inst, raise_on_error=False, run_config=QUIET, tags=tags)
 
 
 def _unexpected(result: Any, runs: ModelRuns) -> None:
