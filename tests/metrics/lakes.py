@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -36,3 +37,34 @@ def build_models(lake: Path, start: date = START, end: date = END) -> None:
 def model_files(lake: Path) -> dict[str, bytes]:
     root = lake / "models"
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.parquet"))}
+
+
+def partitions(lake: Path, model: str) -> dict[str, Path]:
+    root = lake / "models" / model
+    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*.parquet"))}
+
+
+def _sort_key(row: dict) -> tuple:
+    return tuple((v is None, str(v)) for v in row.values() if not isinstance(v, float))
+
+
+def assert_same_rows(a: list[dict], b: list[dict], where: str) -> None:
+    assert len(a) == len(b), f"{where}: {len(a)} rows on duckdb, {len(b)} on spark"
+    for x, y in zip(sorted(a, key=_sort_key), sorted(b, key=_sort_key), strict=True):
+        assert list(x) == list(y), where
+        for col, v in x.items():
+            w = y[col]
+            if isinstance(v, float) or isinstance(w, float):
+                assert v is not None and w is not None, (where, col, x, y)
+                assert math.isclose(v, w, rel_tol=1e-9, abs_tol=1e-12), (where, col, x, y)
+            else:
+                assert v == w, (where, col, x, y)
+
+
+def assert_same_outputs(duck: Path, spark: Path, model: str) -> None:
+    ours, theirs = partitions(duck, model), partitions(spark, model)
+    assert list(ours) == list(theirs), model  # the same partitions, written the same way
+    for key, path in ours.items():
+        a, b = pq.read_table(path), pq.read_table(theirs[key])
+        assert a.schema == b.schema, (model, key, a.schema, b.schema)
+        assert_same_rows(a.to_pylist(), b.to_pylist(), f"{model} {key}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import math
 import os
 import re
 import shutil
@@ -20,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from sqlglot.errors import ErrorLevel
@@ -31,7 +29,7 @@ from pipesteward.metrics.engines import EngineSettings
 from pipesteward.metrics.models import ORDER, logic_version, render
 from pipesteward.metrics.runner import ModelResult, ModelRunner
 from tests.conftest import require
-from tests.metrics.lakes import END, START, make_lake
+from tests.metrics.lakes import END, START, assert_same_outputs, make_lake, partitions
 
 ENGINES = ("duckdb", "spark")
 NY = "America/New_York"
@@ -70,37 +68,6 @@ def backfills(spark: Any, base_lake: Path,
               tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
     root = tmp_path_factory.mktemp("spark_vs_duckdb")
     return {engine: backfill(base_lake, root, engine, START, END) for engine in ENGINES}
-
-
-def partitions(lake: Path, model: str) -> dict[str, Path]:
-    root = lake / "models" / model
-    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*.parquet"))}
-
-
-def _sort_key(row: dict) -> tuple:
-    return tuple((v is None, str(v)) for v in row.values() if not isinstance(v, float))
-
-
-def assert_same_rows(a: list[dict], b: list[dict], where: str) -> None:
-    assert len(a) == len(b), f"{where}: {len(a)} rows on duckdb, {len(b)} on spark"
-    for x, y in zip(sorted(a, key=_sort_key), sorted(b, key=_sort_key), strict=True):
-        assert list(x) == list(y), where
-        for col, v in x.items():
-            w = y[col]
-            if isinstance(v, float) or isinstance(w, float):
-                assert v is not None and w is not None, (where, col, x, y)
-                assert math.isclose(v, w, rel_tol=1e-9, abs_tol=1e-12), (where, col, x, y)
-            else:
-                assert v == w, (where, col, x, y)
-
-
-def assert_same_outputs(duck: Path, spark: Path, model: str) -> None:
-    ours, theirs = partitions(duck, model), partitions(spark, model)
-    assert list(ours) == list(theirs), model  # the same partitions, written the same way
-    for key, path in ours.items():
-        a, b = pq.read_table(path), pq.read_table(theirs[key])
-        assert a.schema == b.schema, (model, key, a.schema, b.schema)
-        assert_same_rows(a.to_pylist(), b.to_pylist(), f"{model} {key}")
 
 
 # ---------------------------------------------------------------------------- transpilation
