@@ -15,10 +15,12 @@ FIGURES = {"revenue": {"unit_profit": 1200.5, "aggregate_profit": 1100.5,
 
 
 def team(project: Path, notify: dict[str, list[str]], unavailable: str = "[]",
-         notifier: Notifier | None = None, sleeps: list[float] | None = None) -> Steward:
-    """The spec's `notify` URLs come from the environment (`${NOTIFY_B_0}`), as secrets do."""
+         notifier: Notifier | None = None, sleeps: list[float] | None = None,
+         env: dict[str, str] | None = None) -> Steward:
+    """The spec's `notify` URLs come from the environment (`${NOTIFY_B_0}`), as secrets do;
+    `env` adds to it (e.g. STEWARD_DATABASE_URL)."""
     text = project.read_text(encoding="utf-8")
-    env: dict[str, str] = {}
+    env = dict(env or {})
     for engineer, urls in notify.items():
         names = [f"NOTIFY_{engineer}_{i}" for i in range(len(urls))]
         env.update(zip(names, urls, strict=True))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipesteward.metrics.writer import _fsync_dir  # the lake writer's: one way to make it last
+from pipesteward.processes import alive
 
 VERSIONS = ".versions"
 STAGING = ".tmp"  # a version still being written
@@ -109,16 +110,6 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: running
-        return True
-    return True
 
 
 def _owner(name: str) -> int | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from pipesteward.checks.result import CheckResult
@@ -54,6 +54,10 @@ def raise_incident(
     A new incident is routed (`router`): its responder and escalation chain are stored and
     pending deliveries recorded in this transaction; a repeat only updates it, no new page."""
     key = incident_key(check_id, pipeline, partition)
+    if session.get_bind().dialect.name == "postgresql":
+        # Two processes raising the same failure: the second waits, then finds the first's
+        # incident (SQLite's `BEGIN IMMEDIATE` already runs one at a time).
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
     incident = _open_for(session, key)
     if incident is not None:
         incident.occurrences += 1

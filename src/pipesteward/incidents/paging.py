@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from pipesteward import processes
 from pipesteward.incidents.channels import mask, scrub
 from pipesteward.incidents.events import Paged, PageDelivered
 from pipesteward.incidents.message import Page
@@ -26,6 +27,9 @@ from pipesteward.store.incidents import Incident, PageDelivery
 
 # Seconds to wait before each retry of a failing channel: three attempts in all.
 BACKOFF = (1.0, 4.0)
+# A claim on a delivery still pending after this was made by a process that cannot be seen
+# to have died (another host's): it is taken over and the page sent again.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,11 @@ def escalate_due(session: Session, router: Router, at: datetime) -> list[int]:
     waited `ack_timeout`. The chain was fixed when the incident opened, already without
     repeats or unavailable engineers (`oncall.escalation`); one level per call."""
     escalated: list[int] = []
+    # An incident another process is escalating right now is skipped (PostgreSQL; SQLite runs
+    # one escalation at a time): each level is paged once.
     for incident in session.scalars(
             select(Incident).where(Incident.status == "open", Incident.level > 0)
-            .order_by(Incident.id)):
+            .order_by(Incident.id).with_for_update(skip_locked=True, of=Incident)):
         chain = incident.escalation or []
         if incident.level >= len(chain) or incident.paged_at is None:
             continue  # the last level was paged: it stays with them
@@ -100,18 +106,14 @@ def escalate_due(session: Session, router: Router, at: datetime) -> list[int]:
 
 def send_pending(store: Store, router: Router, sender: Sender,
                  compose: Callable[[Incident, int], Page], at: datetime) -> list[int]:
-    """Send every pending delivery (new ones, and any a crashed process left behind), each
+    """Send every pending delivery nobody else is sending (new ones, and any a dead process
+    left behind), each claimed first so that two processes never send the same page, and each
     with retries; every attempt is written back. Returns the ids of the deliveries sent."""
-    with store.transaction() as session:
-        pending = list(session.scalars(
-            select(PageDelivery).where(PageDelivery.status == "pending")
-            .order_by(PageDelivery.id)))
-        pages = {(d.incident_id, d.level): compose(d.incident, d.level) for d in pending}
-        work = [(d.id, d.incident_id, d.level, d.engineer, d.channel_index) for d in pending]
+    holder = processes.me()
     sent: list[int] = []
-    for delivery_id, incident_id, level, engineer, index in work:
+    while (job := _claim(store, compose, at, holder)) is not None:
+        delivery_id, engineer, index, page = job
         urls = router.channels(engineer)
-        page = pages[(incident_id, level)]
         if index >= len(urls):
             _write(store, delivery_id, at, error="the channel is no longer in the spec",
                    final=True)
@@ -119,6 +121,39 @@ def send_pending(store: Store, router: Router, sender: Sender,
         if _send(store, delivery_id, urls[index], page, sender, at):
             sent.append(delivery_id)
     return sent
+
+
+def _free(d: PageDelivery, at: datetime) -> bool:
+    """Whether a pending delivery may be claimed: nobody holds it, or its holder died (on this
+    host), or its claim is older than CLAIM_LEASE (a holder on another host)."""
+    if d.claimed_by is None or d.claimed_at is None:
+        return True
+    return processes.gone(d.claimed_by) or at >= aware(d.claimed_at) + CLAIM_LEASE
+
+
+def _claim(store: Store, compose: Callable[[Incident, int], Page], at: datetime,
+           holder: str) -> tuple[int, str, int, Page] | None:
+    """Claim the oldest free pending delivery for `holder` (None when there is none).
+
+    Rows another transaction is claiming are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL;
+    SQLite's `BEGIN IMMEDIATE` runs one claim at a time), and the claim is a conditional
+    update on the holder seen, so of two processes one wins and the other moves on."""
+    with store.transaction() as session:
+        pending = session.scalars(
+            select(PageDelivery).where(PageDelivery.status == "pending")
+            .order_by(PageDelivery.id).with_for_update(skip_locked=True)).all()
+        for d in pending:
+            if not _free(d, at):
+                continue
+            won = session.execute(
+                update(PageDelivery)
+                .where(PageDelivery.id == d.id, PageDelivery.status == "pending",
+                       PageDelivery.claimed_by.is_not_distinct_from(d.claimed_by))
+                .values(claimed_by=holder, claimed_at=at)
+                .execution_options(synchronize_session=False))
+            if won.rowcount == 1:  # type: ignore[attr-defined]
+                return d.id, d.engineer, d.channel_index, compose(d.incident, d.level)
+    return None
 
 
 def _send(store: Store, delivery_id: int, url: str, page: Page, sender: Sender,

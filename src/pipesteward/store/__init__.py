@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +65,8 @@ class Store:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("path_separator", "os")
         with self.guard(), self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two processes starting on a new database
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('steward.upgrade'))"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 

@@ -41,7 +41,8 @@ class Incident(Base):
 class PageDelivery(Base):
     """One attempt to page one engineer about one incident on one of their notify channels.
 
-    Written `pending` before anything is sent, then `sent` or `failed`. The channel is kept
+    Written `pending` before anything is sent, claimed by the one process that sends it, then
+    `sent` or `failed`. The channel is kept
     masked (notify URLs carry secrets); `channel_index` finds the URL in the spec again."""
 
     __tablename__ = "page_deliveries"
@@ -57,6 +58,9 @@ class PageDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # last change
+    # The process sending it (`host:pid`) and since when (migration 0007): one sender only.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     incident: Mapped[Incident] = relationship(back_populates="deliveries")
 
 
