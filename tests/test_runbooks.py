@@ -9,9 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipesteward.app import EXAMPLE_TEAM, Steward
+from pipesteward.checks.registry import CHECKS
 from pipesteward.cli import app
 
 RUNBOOKS = EXAMPLE_TEAM / "runbooks"
+REGISTRY = {c.id: c for c in CHECKS}
 
 # Per pipeline: (issue heading, the team document's one-line description, check id of DESIGN 5).
 # The investor pipelines' issues are exactly the team document's; the experiment pipelines
@@ -159,6 +161,16 @@ def test_experiment_runbook_reuses_the_check_code(pipeline: str) -> None:
     assert list(sections) == [heading for heading, _, _ in ISSUES[pipeline]]
     for heading, _, check in ISSUES[pipeline]:
         assert f"**Check:** `{check}`" in sections[heading], (pipeline, heading)
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_each_check_line_names_the_pipelines_the_check_covers(pipeline: str) -> None:
+    # A check id is fixed by DESIGN section 5 even where its code covers more pipelines than
+    # its prefix says (profit.pipeline_failure runs for every pipeline): the line says which.
+    lines = re.findall(r"^\*\*Check:\*\* `([a-z_.]+)` \(covers ([^;)]+)", read(pipeline), re.M)
+    assert lines, pipeline
+    for check_id, covers in lines:
+        assert re.findall(r"`([a-z_]+)`", covers) == list(REGISTRY[check_id].pipelines), check_id
 
 
 @pytest.mark.parametrize("pipeline", PIPELINES)

@@ -37,6 +37,12 @@ def test_a_clean_lake_passes_every_check(spec: Path) -> None:
     assert len(data["checks"]) == 20 and all(c["passed"] for c in data["checks"])
     assert set(data["checks"][0]) == {"id", "pipeline", "partition", "passed", "severity",
                                       "blocking", "message", "figures"}
+    # Each check's pipelines, as the registry declares them: the ids that ran on them agree.
+    assert data["covers"]["profit.pipeline_failure"] == [
+        "aggregate_profit", "unit_profit", "daily_growth", "aggregate_growth",
+        "aggregate_engagement"]
+    for c in data["checks"]:
+        assert c["pipeline"] in data["covers"][c["id"]], c
     table = steward(spec, "check", "--date", "2026-03-02", "--at", AT)
     assert table.exit_code == 0 and "20 passed, 0 failed" in table.stdout
 

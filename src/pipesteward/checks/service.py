@@ -85,5 +85,8 @@ class CheckService:
 
 
 def summary(day: date, results: Sequence[CheckResult]) -> dict[str, Any]:
-    """DESIGN section 9's JSON of `steward check --json`."""
-    return {"date": day.isoformat(), "checks": [r.to_json() for r in results]}
+    """DESIGN section 9's JSON of `steward check --json`, with the pipelines each check that ran
+    covers (its id names one domain, its code may serve several)."""
+    ran = {r.id for r in results}
+    covers = {c.id: list(c.pipelines) for c in CHECKS if c.id in ran}
+    return {"date": day.isoformat(), "checks": [r.to_json() for r in results], "covers": covers}
