@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 
 from pipesteward.cli import app
@@ -12,17 +12,19 @@ from pipesteward.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def all_commands() -> list[tuple[str, click.Command]]:
-    out: list[tuple[str, click.Command]] = []
+def all_commands() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
 
-    def walk(prefix: str, cmd: click.Command) -> None:
-        if isinstance(cmd, click.Group):
+    def walk(prefix: str, cmd: Any) -> None:
+        # Typer builds on its own copy of click: a group is what has subcommands.
+        if getattr(cmd, "commands", None):
             for name, sub in cmd.commands.items():
                 walk(f"{prefix} {name}", sub)
         else:
             out.append((prefix, cmd))
 
     walk("steward", typer.main.get_command(app))
+    assert len(out) > 30, out  # the walk found the commands
     return out
 
 

@@ -278,11 +278,16 @@ class Steward:
         resolve(self.store, incident_id, by=by, at=at)
 
     def incident(self, incident_id: int) -> dict[str, Any]:
-        """One incident with its delivery log and notes."""
-        from pipesteward.incidents.lifecycle import get_incident, notes, to_json
+        """One incident with its delivery log, notes, audit history and runbook step."""
+        from pipesteward.incidents.lifecycle import get_incident, history, notes, to_json
+        from pipesteward.incidents.runbook import issue_section
 
-        return dict(to_json(get_incident(self.store, incident_id)),
-                    notes=notes(self.store, incident_id))
+        found = to_json(get_incident(self.store, incident_id))
+        text, name = self._runbook_for_pages(found["pipeline"])
+        return dict(found, notes=notes(self.store, incident_id),
+                    history=history(self.store, incident_id),
+                    runbook={"file": name,
+                             "section": issue_section(text, found["check"]) if text else None})
 
     def require_incident_actor(self, incident_id: int, by: str) -> None:
         """Refuse (NotAllowed) unless `by` is the incident's responder, someone paged on it,

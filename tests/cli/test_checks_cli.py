@@ -95,3 +95,33 @@ def test_an_unwritable_target_exits_1_with_a_clear_message(spec: Path) -> None:
 def test_bad_dates_are_bad_input(spec: Path) -> None:
     assert steward(spec, "check", "--date", "03/02/2026").exit_code == 2
     assert steward(spec, "check", "--at", "noon").exit_code == 2
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_check_table_is_one_line_per_check(spec: Path, columns: int) -> None:
+    done = CliRunner().invoke(app, ["check", "--date", "2026-03-02", "--at", AT, "--spec",
+                                    str(spec)], env={"COLUMNS": str(columns)})
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert len(lines) == 20 + 3, lines  # header, rule, 20 checks, the summary
+    assert all(len(line) <= columns for line in lines)
+    assert all(" 2026-03" in line and " pass " in line for line in lines[2:-1])
+    assert lines[-1] == "20 passed, 0 failed"
+    if columns == 120:
+        assert "engagement.definition_alignment" in done.stdout
+        assert "aggregate_engagement" in done.stdout
+
+
+def test_export_targets_are_whole_at_80_columns(spec: Path) -> None:
+    done = CliRunner().invoke(app, ["export", "--date", "2026-03-02", "--at", AT, "--spec",
+                                    str(spec)], env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    files, sql = f"files:{spec.parent / 'exports'}", f"sql:sqlite:///{spec.parent}"
+    assert files in lines  # a path on its own line, never cut or broken mid-word
+    (target,) = [line for line in lines if line.startswith("sql:")]
+    assert target == f"{sql}/.steward/steward.db#investor_metrics"
+    units = [line.split() for line in lines if line.startswith("  ")]
+    assert [u[:4] for u in units] == [["day", "2026-03-02", "15", "rows"],
+                                      ["month", "2026-03", "11", "rows"]] * 2
+    assert all(u[-1] == "verified" for u in units)

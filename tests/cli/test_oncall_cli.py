@@ -183,6 +183,35 @@ def test_closing_a_year_writes_the_ledger_the_next_plan_carries(project: Path,
     assert nxt["spread_after"] <= nxt["spread_before"]
 
 
+def words(result) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(result.stdout.split())
+
+
+def test_plan_says_why_no_swap_helps_when_every_holiday_shift_has_started(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipesteward.cli.oncall.now", lambda: datetime(2026, 12, 30, tzinfo=UTC))
+    data = as_json(project, "oncall", "plan", "--year", "2026")
+    assert data["swaps"] == [] and data["spread_before"] == data["spread_after"] == 3
+    assert data["why"].startswith("no swap lowers the spread: no holiday shift of 2026 can move")
+    assert "only shifts still to come move" in data["why"]  # the rule every swap would break
+    text = words(steward(project, "oncall", "plan", "--year", "2026"))
+    assert "spread 3 → 3 with 0 swap(s)" in text
+    assert "why: no swap lowers the spread" in text and "(the last 2026-12-21) have started" in text
+
+
+def test_plan_says_what_its_swaps_do_and_when_the_spread_is_already_least(
+        project: Path) -> None:
+    text = words(steward(project, "oncall", "plan", "--year", "2026"))
+    assert "spread 3 → 1 with 1 swap(s)" in text
+    assert ("why: each swap gives a holiday shift still to come to an engineer carrying less, "
+            "against one of their later non-holiday shifts, so everyone keeps as many shifts"
+            in text)
+    assert "11 holiday point(s) over 4 engineers cannot split evenly" in text
+    steward(project, "oncall", "plan", "--year", "2026", "--apply", "--by", "A")
+    again = as_json(project, "oncall", "plan", "--year", "2026")
+    assert again["why"].startswith("already as even as it can be: 11 holiday point(s)")
+
+
 # ---------------------------------------------------------------------------- ical, review
 
 
@@ -208,7 +237,11 @@ def test_review_json(project: Path) -> None:
     assert [r["engineer"] for r in data["ownership"]] == ["A", "B", "C", "D"]
     assert data["fairness"]["balance_score"] == 0.25
     assert len(data["runbooks_past_review"]) == 5
-    assert "balance score" in steward(project, "review").stdout
+    text = words(runner.invoke(app, ["review", "--as-of", "2026-11-25", "--spec",
+                                     str(project)], env={"COLUMNS": "80"}))
+    assert "balance score 0.25 How evenly holiday duty is shared, from 0" in text
+    assert "to 1 (everyone carries the same): 1 - spread / highest burden = 1 - (4 - 1) / 4" in text
+    assert "`steward oncall plan --year 2026` proposes swaps that raise it" in text
 
 
 def test_a_bad_spec_exits_2_without_a_traceback(project: Path) -> None:

@@ -51,6 +51,8 @@ def test_the_ledger_of_past_years_is_carried_over() -> None:
     p = plan(example_team().rota, 2026, TEAM, {"A": 0, "B": 0, "C": 0, "D": 3}, BEFORE_2026)
     assert p.burden_before == {"A": 4, "B": 3, "C": 3, "D": 4}
     assert p.spread_after == 1 and len(p.swaps) == 0
+    assert p.why == ("already as even as it can be: 14 holiday point(s) over 4 engineers "
+                     "cannot split evenly, so a spread of 1 is the least")
 
 
 def test_past_shifts_never_move() -> None:
@@ -58,6 +60,8 @@ def test_past_shifts_never_move() -> None:
     assert all(s.week.isoformat() >= "2026-11-30" for s in p.swaps)
     late = plan(example_team().rota, 2026, TEAM, {}, datetime(2026, 12, 30, tzinfo=UTC))
     assert late.swaps == () and late.burden_after == late.burden_before
+    assert late.why.startswith("no swap lowers the spread: no holiday shift of 2026 can move: "
+                               "11 holiday weeks (the last 2026-12-21) have started")
 
 
 def test_heavier_weights_are_balanced_too() -> None:

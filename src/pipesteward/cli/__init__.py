@@ -16,7 +16,8 @@ app = typer.Typer(
 )
 
 # Modules under pipesteward.cli with a `register(app)` function, in help order.
-COMMAND_MODULES = ("team", "oncall", "review", "data", "run", "checks", "users", "serve", "demo")
+COMMAND_MODULES = ("team", "oncall", "review", "data", "run", "checks", "incidents", "users",
+                   "serve", "demo")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"pipesteward.cli.{_name}").register(app)

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipesteward.errors import RunFailed, UserError
 
@@ -28,6 +30,11 @@ SpecOpt = Annotated[
     typer.Option("--spec", help="The team spec (steward.yaml).", envvar="STEWARD_SPEC"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="As of this instant: local to the team's time zone unless it "
+                 "carries an offset (default: now)."),
+]
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
@@ -62,6 +69,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def local_minute(instant: str | datetime | None, tz: Any, *, year: bool = True) -> str:
+    """An instant as the team reads it: local wall-clock time to the minute (without the
+    year where columns are scarce)."""
+    if instant is None:
+        return ""
+    at = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M}" if year else f"{local:%m-%d %H:%M}"
+
+
 def parse_date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -80,6 +97,11 @@ def parse_instant(value: str, option: str, tz: Any) -> datetime:
         raise UserError(f"{option} '{value}' is not a time like 2026-12-25T12:00 (local to the "
                         "team's time zone) or 2026-12-25T17:00+00:00") from None
     return (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(UTC)
+
+
+def instant(steward: Steward, at: str | None) -> datetime:
+    """The instant of `--at`, else now: the edge reads the clock, nothing below it does."""
+    return parse_instant(at, "--at", steward.spec.team.tz) if at else now()
 
 
 def load(spec: Path) -> Steward:
@@ -106,10 +128,69 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    t = Table(title=title, title_justify="left")
+def bullets(items: Iterable[str], mark: str = "-") -> None:
+    """Items as an indented list; a long item wraps at words under its own first word."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for item in items:
+        grid.add_row(f"  {mark}", Text(item))
+    out.print(grid)
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+          squeeze: Sequence[str] = (), wrap: Sequence[str] = (), caption: str | None = None,
+          width: int | None = None, header: bool = True) -> Table:
+    """A table that fits the terminal without breaking a word. The columns in `squeeze`
+    (free text: names, messages) give up width when the row is too wide, the last named
+    first down to a few characters, and end in an ellipsis: one line per row. The columns in
+    `wrap` (an explanation that must be read whole) wrap at words instead. The others never
+    wrap, so an id, a time, a path or a URL stays whole. Squeezed and wrapped cells are plain
+    text (a message's `[d-6, d]` is no markup)."""
+    plain = {*squeeze, *wrap}
+    cells = [[_cell(v, c in plain, c in squeeze) for c, v in zip(columns, r, strict=True)]
+             for r in rows]
+    t = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
+              box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0),
+              show_header=header)
+    widths = _fit(columns, cells, squeeze, wrap, out.width if width is None else width)
     for c in columns:
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*("" if v is None else str(v) for v in r))
+        t.add_column(c, no_wrap=c not in wrap, overflow="ellipsis" if c not in wrap else "fold",
+                     width=widths.get(c))
+    for row in cells:
+        t.add_row(*row)
     return t
+
+
+# A squeezed or wrapped column keeps at least this many characters (or its whole width).
+SQUEEZE_FLOOR = 12
+
+
+def _fit(columns: Sequence[str], cells: list[list[str | Text]], squeeze: Sequence[str],
+         wrap: Sequence[str], available: int) -> dict[str, int]:
+    """Widths for the squeezed columns so the row fits `available` (2 characters between
+    columns), taking from the last named first; a wrapped column counts at what it may shrink
+    to (its longest word), since the table wraps it."""
+    natural = {c: max([len(c)] + [Text.from_markup(x).cell_len if isinstance(x, str)
+                                   else x.cell_len for x in (row[i] for row in cells)])
+               for i, c in enumerate(columns)}
+    for i, c in enumerate(columns):
+        if c in wrap:
+            words = [len(w) for row in cells for w in str(row[i]).split()]
+            natural[c] = min(natural[c], max([SQUEEZE_FLOOR, len(c), *words]))
+    excess = sum(natural.values()) + 2 * (len(columns) - 1) - available
+    widths: dict[str, int] = {}
+    for c in reversed(squeeze):
+        give = max(0, min(excess, natural[c] - SQUEEZE_FLOOR))
+        widths[c] = natural[c] - give
+        excess -= give
+    return widths
+
+
+def _cell(value: Any, plain: bool, squeezed: bool) -> str | Text:
+    text = "" if value is None else str(value)
+    if not plain:
+        return text
+    if squeezed:  # one line: a traceback's or a message's line breaks become spaces
+        return Text(" ".join(text.split()), no_wrap=True, overflow="ellipsis")
+    return Text(text)

@@ -14,6 +14,7 @@ from pipesteward.cli.actor import ByOpt, actor, named
 from pipesteward.cli.common import (
     JsonOpt,
     SpecOpt,
+    bullets,
     emit_json,
     handle_errors,
     load,
@@ -70,7 +71,7 @@ def who(
               f"(week of {s['week']}, {_local(s['start'], tz)} to {_local(s['end'], tz)}{hol})")
     rows = [(p["pipeline"], p["responder"], " → ".join(p["escalation"]), "; ".join(p["why"]))
             for p in data["pipelines"]]
-    out.print(table(None, ["pipeline", "responder", "escalation", "why"], rows))
+    out.print(table(None, ["pipeline", "responder", "escalation", "why"], rows, wrap=("why",)))
 
 
 @oncall_app.command("schedule")
@@ -89,11 +90,12 @@ def schedule(
         emit_json(data)
         return
     tz = steward.spec.team.tz
-    rows = [(s["week"], _local(s["start"], tz), _local(s["end"], tz), s["engineer"],
+    # A week is named by the local date its shift starts: `start` shows it (--json has both).
+    rows = [(_local(s["start"], tz), _local(s["end"], tz), s["engineer"],
              s["base_engineer"], s["changed_by"], ", ".join(s["holidays"]))
             for s in data["shifts"]]
-    cols = ["week", "start", "end", "engineer", "rotation", "changed by", "holidays"]
-    out.print(table(f"On call ({tz.key})", cols, rows))
+    cols = ["start", "end", "on call", "rotation", "changed", "holidays"]
+    out.print(table(f"On call ({tz.key})", cols, rows, wrap=("holidays",)))
 
 
 @oncall_app.command("ical")
@@ -139,10 +141,12 @@ def plan(
         emit_json(data)
         return
     before, after = data["burden_before"], data["burden_after"]
-    out.print(table(f"Holiday burden {year} (with the ledger)", ["engineer", "before", "after"],
+    out.print(f"Holiday burden {year} (with the ledger of past years)")
+    out.print(table(None, ["engineer", "before", "after"],
                     ((e, before[e], after[e]) for e in before)))
     out.print(f"spread {data['spread_before']} → {data['spread_after']} with "
-              f"{len(data['swaps'])} swap(s)")
+              f"{len(data['swaps'])} swap(s) (spread: the highest burden minus the lowest)")
+    bullets([data["why"]], mark="why:")
     for s in data["swaps"]:
         out.print(f"  {s['engineer']} gives the week of {s['week']} to {s['with']} and takes "
                   f"{s['with']}'s week of {s['their_week']}")
@@ -312,7 +316,8 @@ def unavailable_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> Non
         emit_json(data)
         return
     cols = ["id", "engineer", "from", "to", "reason", "source", "recorded_by"]
-    out.print(table("Unavailable", cols, ([a[c] for c in cols] for a in data["unavailable"])))
+    out.print(table("Unavailable", cols, ([a[c] for c in cols] for a in data["unavailable"]),
+                    squeeze=("reason",)))
 
 
 # ---------------------------------------------------------------------------- overrides
@@ -373,4 +378,5 @@ def override_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> None:
     tz = steward.spec.team.tz
     rows = ([o["id"], o["engineer"], _local(o["from"], tz), _local(o["to"], tz), o["reason"],
              o["source"]] for o in data["overrides"])
-    out.print(table("Overrides", ["id", "engineer", "from", "to", "reason", "source"], rows))
+    out.print(table("Overrides", ["id", "engineer", "from", "to", "reason", "source"], rows,
+                    squeeze=("reason",)))

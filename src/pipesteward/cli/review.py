@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pipesteward.cli.common import JsonOpt, SpecOpt, emit_json, handle_errors, load, out, table
+from pipesteward.cli.common import (
+    JsonOpt,
+    SpecOpt,
+    bullets,
+    emit_json,
+    handle_errors,
+    load,
+    out,
+    table,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,15 +45,26 @@ def review(
                     ((r["engineer"], r["primary"], r["secondary"]) for r in data["ownership"])))
     spofs = data["single_points_of_failure"]
     out.print("Single points of failure: " + ("none" if not spofs else ""))
-    for s in spofs:
-        out.print(f"  - {s['message']}")
+    bullets(s["message"] for s in spofs)
     f = data["fairness"]
     out.print(table(f"On call {f['year']}", ["engineer", "shifts", "holiday burden", "ledger",
                                               "total"],
                     ((e["engineer"], e["shifts"], e["holiday_burden"], e["ledger"],
                       e["total_burden"]) for e in f["engineers"])))
-    out.print(f"balance score {f['balance_score']} (1 is even; spread {f['spread']})")
+    out.print(f"balance score {f['balance_score']}")
+    bullets([_balance(f)], mark=" ")
     stale = data["runbooks_past_review"]
     out.print("Runbooks past review: " + ("none" if not stale else ""))
-    for r in stale:
-        out.print(f"  - {r['message']}")
+    bullets(r["message"] for r in stale)
+
+
+def _balance(f: dict[str, Any]) -> str:
+    """What the balance score measures, on this team's numbers."""
+    totals = [e["total_burden"] for e in f["engineers"]]
+    high, low = max(totals, default=0), min(totals, default=0)
+    formula = (f"1 - spread / highest burden = 1 - ({high} - {low}) / {high}" if high
+               else "1 while nobody carries a holiday")
+    return (f"How evenly holiday duty is shared, from 0 (one engineer carries all the most "
+            f"while another carries none) to 1 (everyone carries the same): {formula}, in "
+            f"holiday points this year with the ledger of past years. "
+            f"`steward oncall plan --year {f['year']}` proposes swaps that raise it.")

@@ -220,10 +220,4 @@ def runs(
                     [(r.id, r.pipeline, r.partition, r.status,
                       f"{r.started_at:%Y-%m-%d %H:%M:%S}",
                       f"{r.finished_at:%H:%M:%S}" if r.finished_at else "",
-                      r.rows, _short(r.error)) for r in records]))
-
-
-def _short(text: str | None, width: int = 60) -> str:
-    if not text:
-        return ""
-    return text if len(text) <= width else text[: width - 1] + "…"
+                      r.rows, r.error) for r in records], squeeze=("pipeline", "error")))

@@ -80,7 +80,7 @@ def pipelines(spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False) -> No
         emit_json({"pipelines": rows})
         return
     cols = ["id", "name", "domain", "audience", "primary", "secondary"]
-    out.print(table("Pipelines", cols, ([r[c] for c in cols] for r in rows)))
+    out.print(table("Pipelines", cols, ([r[c] for c in cols] for r in rows), squeeze=("name",)))
 
 
 @handle_errors
@@ -99,6 +99,7 @@ def owners(
             "Ownership",
             ["engineer", "primary", "secondary"],
             ([r["id"], ", ".join(r["primary"]), ", ".join(r["secondary"])] for r in rows),
+            wrap=("primary", "secondary"),
         )
     )
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from pipesteward.checks.result import CheckResult
 from pipesteward.errors import NotFound, UserError
 from pipesteward.incidents.paging import Router, aware, delivered, deliveries_json, open_page
 from pipesteward.store import Store
+from pipesteward.store.audit import AuditEntry
 from pipesteward.store.checks import CheckResultRecord
 from pipesteward.store.incidents import Incident, IncidentNote
 
@@ -166,6 +167,18 @@ def notes(store: Store, incident_id: int) -> list[dict[str, Any]]:
         rows = session.scalars(select(IncidentNote).where(IncidentNote.incident_id == incident_id)
                                .order_by(IncidentNote.id))
         return [{"at": _utc(n.at), "by": n.by, "text": n.text} for n in rows]
+
+
+def history(store: Store, incident_id: int) -> list[dict[str, Any]]:
+    """The incident's audit entries, oldest first: opened, paged, delivered, acknowledged..."""
+    with store.transaction() as session:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.subject == str(incident_id),
+                                     or_(AuditEntry.action.startswith("incident."),
+                                         AuditEntry.action.startswith("page.")))
+            .order_by(AuditEntry.id))
+        return [{"at": _utc(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
+                for e in rows]
 
 
 def acknowledge(store: Store, incident_id: int, *, by: str, at: datetime) -> Incident:

@@ -29,6 +29,7 @@ class Plan:
     burden_before: dict[str, int]  # this year plus the ledger
     burden_after: dict[str, int]
     swaps: tuple[SwapRecord, ...]
+    why: str = ""  # why these swaps, or why none: the rule that stops every helpful one
 
     @property
     def spread_before(self) -> int:
@@ -61,7 +62,58 @@ def plan(rota: Rota, year: int, engineers: list[str], ledger: dict[str, int],
     for m, target in moves:
         after[m[0]] -= m[1]
         after[target] += m[1]
-    return Plan(year, {e: ledger.get(e, 0) for e in engineers}, before, after, tuple(swaps))
+    return Plan(year, {e: ledger.get(e, 0) for e in engineers}, before, after, tuple(swaps),
+                _why(rota, year, at, before, after, movable, len(swaps)))
+
+
+def _why(rota: Rota, year: int, at: datetime, before: dict[str, int], after: dict[str, int],
+         movable: list[_Movable], swaps: int) -> str:
+    """The plan in words: what its swaps do, or which rule stops every swap that would help."""
+    total, n = sum(before.values()), len(before)
+    floor = 0 if total % n == 0 else 1
+    even = (f"{total} holiday point(s) over {n} engineers" +
+            ("" if floor == 0 else " cannot split evenly, so a spread of 1 is the least"))
+    if swaps:
+        rest = ("" if spread(after) <= floor
+                else f"; no further swap helps: {_stuck(rota, year, at, movable)}")
+        return (f"each swap gives a holiday shift still to come to an engineer carrying less, "
+                f"against one of their later non-holiday shifts, so everyone keeps as many "
+                f"shifts; {even}{rest}")
+    if spread(before) <= floor:
+        return f"already as even as it can be: {even}"
+    return f"no swap lowers the spread: {_stuck(rota, year, at, movable)}"
+
+
+def _weeks(weeks: list[str]) -> str:
+    if len(weeks) == 1:
+        return f"the week of {weeks[0]}"
+    shown = ", ".join(weeks) if len(weeks) <= 3 else f"the last {weeks[-1]}"
+    return f"{len(weeks)} holiday weeks ({shown})"
+
+
+def _stuck(rota: Rota, year: int, at: datetime, movable: list[_Movable]) -> str:
+    """Why the holiday shifts of `year` cannot even out the burden: the rule each one meets."""
+    rules = {"started": "have started (only shifts still to come move: a swap never rewrites "
+                        "history)",
+             "swapped": "were swapped already (an agreed swap stays)",
+             "override": "have an override over their holiday (it stays as recorded)"}
+    held: dict[str, list[str]] = {}
+    for h in rota.calendar.year(year):
+        a = rota.on_call(rota.noon(h.date))
+        rule = ("override" if a.override else "swapped" if a.swap
+                else "started" if a.shift.start <= at else None)
+        if rule:
+            week = rota.rotation.week(a.shift.index).isoformat()
+            held.setdefault(rule, [])
+            if week not in held[rule]:
+                held[rule].append(week)
+    blocked = "; ".join(f"{_weeks(weeks)} {rules[rule]}" for rule, weeks in held.items())
+    if not movable:
+        return f"no holiday shift of {year} can move: {blocked or 'there are none'}"
+    free = ", ".join(f"{rota.rotation.week(m.shift)} ({m.engineer}, weight {m.weight})"
+                     for m in movable)
+    return (f"moving any holiday shift still free ({free}) would leave the spread as wide "
+            f"or wider" + (f"; the others: {blocked}" if blocked else ""))
 
 
 def _movable_shifts(rota: Rota, year: int, at: datetime) -> list[_Movable]:

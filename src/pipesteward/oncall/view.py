@@ -65,6 +65,7 @@ def plan(p: Plan) -> dict:
         "spread_before": p.spread_before,
         "spread_after": p.spread_after,
         "swaps": [swap(s) for s in p.swaps],
+        "why": p.why,
     }
 
 
