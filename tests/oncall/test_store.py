@@ -3,6 +3,7 @@ quick reader used by `oncall who` sees exactly what the SQLAlchemy store sees.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -79,3 +80,16 @@ def test_postgresql_store_keeps_on_call_records(pg_url: str) -> None:
         check(records, url)
     finally:
         store.dispose()
+
+
+def test_the_quick_reader_selects_every_column_of_the_store_tables() -> None:
+    # One schema, two readers: a column added to an on-call table must be read by the quick
+    # reader too (a `removed_at`, say, that it ignored would show removed records in `who`).
+    from pipesteward.oncall import quickread
+    from pipesteward.store.oncall import OverrideRow, SwapRow, UnavailableRow
+
+    for query, table in ((quickread.SWAPS, SwapRow), (quickread.ABSENCES, UnavailableRow),
+                         (quickread.OVERRIDES, OverrideRow)):
+        selected, name = re.fullmatch(r"SELECT (.+) FROM (\w+) ORDER BY .+", query).groups()  # type: ignore[union-attr]
+        assert name == table.__tablename__
+        assert [c.strip() for c in selected.split(",")] == [c.name for c in table.__table__.columns]
