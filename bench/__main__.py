@@ -632,9 +632,10 @@ def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, e
         "```",
         "",
     ]
-    notes = ROOT / "bench" / "notes.md"
-    if notes.exists():
-        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
+    # Written by hand and by `python -m bench.startup`: kept across runs of this bench.
+    for extra in ("startup.md", "notes.md"):
+        if (ROOT / "bench" / extra).exists():
+            lines += [(ROOT / "bench" / extra).read_text(encoding="utf-8").rstrip(), ""]
     a.output.write_text("\n".join(lines), encoding="utf-8")
     console.print(f"wrote {a.output}")
 
