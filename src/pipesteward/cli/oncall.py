@@ -220,6 +220,14 @@ def swap_accept(
               f"{data['engineer']} the week of {data['their_week']}")
 
 
+def _close_swap(swap_id: int, status: str, by: str | None, spec: Path, json: bool) -> None:
+    data = load(spec).oncall.close_swap(swap_id, status, now(), by)
+    if json:
+        emit_json(data)
+        return
+    out.print(f"swap {swap_id} {status}: {data['engineer']} keeps the week of {data['week']}")
+
+
 @swap_app.command("decline")
 @handle_errors
 def swap_decline(
@@ -230,11 +238,7 @@ def swap_decline(
     json: JsonOpt = False,
 ) -> None:
     """Turn down a swap asked of you; it never applies."""
-    data = load(spec).oncall.close_swap(swap_id, "declined", now(), by)
-    if json:
-        emit_json(data)
-        return
-    out.print(f"swap {swap_id} declined: {data['engineer']} keeps the week of {data['week']}")
+    _close_swap(swap_id, "declined", by, spec, json)
 
 
 @swap_app.command("cancel")
@@ -247,11 +251,7 @@ def swap_cancel(
     json: JsonOpt = False,
 ) -> None:
     """Withdraw your swap request before it is accepted."""
-    data = load(spec).oncall.close_swap(swap_id, "cancelled", now(), by)
-    if json:
-        emit_json(data)
-        return
-    out.print(f"swap {swap_id} cancelled: {data['engineer']} keeps the week of {data['week']}")
+    _close_swap(swap_id, "cancelled", by, spec, json)
 
 
 @swap_app.command("list")

@@ -134,9 +134,7 @@ class OnCallStore:
             row = SwapRow(engineer=swap.engineer, week=swap.week, with_engineer=swap.with_,
                           their_week=swap.their_week, status="requested", requested_by=by,
                           requested_at=utc(at))
-            s.add(row)
-            s.flush()
-            self._audit(s, at, by, events.SwapRequested(row.id, swap))
+            self._add(s, row, at, by, lambda: events.SwapRequested(row.id, swap))
             return _swap(row)
 
     def accept_swap(self, swap_id: int, by: str, at: datetime) -> SwapRecord:
@@ -175,36 +173,31 @@ class OnCallStore:
         with self.store.transaction() as s:
             row = UnavailableRow(engineer=a.engineer, from_date=a.start, to_date=a.end,
                                  reason=a.reason, recorded_by=by, recorded_at=utc(at))
-            s.add(row)
-            s.flush()
-            self._audit(s, at, by, events.UnavailabilityRecorded(row.id, a))
+            self._add(s, row, at, by, lambda: events.UnavailabilityRecorded(row.id, a))
             return _absence(row)
 
     def add_override(self, o: OverrideRecord, by: str, at: datetime) -> OverrideRecord:
         with self.store.transaction() as s:
             row = OverrideRow(engineer=o.engineer, start_at=utc(o.start), end_at=utc(o.end),
                               reason=o.reason, recorded_by=by, recorded_at=utc(at))
-            s.add(row)
-            s.flush()
-            self._audit(s, at, by, events.OverrideRecorded(row.id, o))
+            self._add(s, row, at, by, lambda: events.OverrideRecorded(row.id, o))
             return _override(row)
 
     def remove_absence(self, absence_id: int, by: str, at: datetime) -> Absence:
-        with self.store.transaction() as s:
-            row = s.get(UnavailableRow, absence_id)
-            assert row is not None
-            gone = _absence(row)
-            s.delete(row)
-            self._audit(s, at, by, events.UnavailabilityRemoved(absence_id, gone))
-            return gone
+        return self._remove(UnavailableRow, absence_id, _absence, events.UnavailabilityRemoved,
+                            by, at)
 
     def remove_override(self, override_id: int, by: str, at: datetime) -> OverrideRecord:
+        return self._remove(OverrideRow, override_id, _override, events.OverrideRemoved, by, at)
+
+    def _remove(self, table, row_id: int, value, event, by: str, at: datetime):  # type: ignore[no-untyped-def]
+        """Delete one row, auditing what it held."""
         with self.store.transaction() as s:
-            row = s.get(OverrideRow, override_id)
+            row = s.get(table, row_id)
             assert row is not None
-            gone = _override(row)
+            gone = value(row)
             s.delete(row)
-            self._audit(s, at, by, events.OverrideRemoved(override_id, gone))
+            self._audit(s, at, by, event(row_id, gone))
             return gone
 
     def close_year(self, year: int, burdens: dict[str, int], by: str, at: datetime) -> None:
@@ -216,6 +209,12 @@ class OnCallStore:
             s.add_all(LedgerRow(year=year, engineer=e, burden=b, closed_by=by,
                                 closed_at=utc(at)) for e, b in burdens.items())
             self._audit(s, at, by, events.YearClosed(year, burdens))
+
+    def _add(self, session, row, at: datetime, by: str, event) -> None:  # type: ignore[no-untyped-def]
+        """Insert `row` and audit `event()`, which may name the id the insert gave it."""
+        session.add(row)
+        session.flush()
+        self._audit(session, at, by, event())
 
     def _audit(self, session, at: datetime, by: str, event) -> None:  # type: ignore[no-untyped-def]
         self.store.audit(session, at=at, actor=by, action=event.action, subject=event.subject(),
