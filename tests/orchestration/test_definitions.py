@@ -37,27 +37,10 @@ def test_definitions_load_with_owners_partitions_and_policies(steward: Steward) 
     growth = graph.get(dg.AssetKey("aggregate_growth"))
     assert growth.partitions_def.get_first_partition_key() == "2025-01"
     assert dg.AssetKey("daily_growth") in growth.parent_keys
-    schedule = defs.resolve_schedule_def("daily_models_schedule")
-    assert schedule.execution_timezone == "America/New_York"
-    assert schedule.cron_schedule == "0 2 * * *"
-    assert {s.name for s in defs.sensors} == {"sources_landed", "monthly_after_daily"}
-
-
-def test_the_schedule_waits_for_success_markers(steward: Steward) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    defs = build(steward).defs
-    schedule = defs.resolve_schedule_def("daily_models_schedule")
-    at = datetime(2025, 3, 5, 2, 0, tzinfo=ZoneInfo("America/New_York"))  # for 2025-03-04
-    repo = defs.get_repository_def()
-    ctx = dg.build_schedule_context(scheduled_execution_time=at, repository_def=repo)
-    request = schedule.evaluate_tick(ctx).run_requests[0]
-    assert request.partition_key == "2025-03-04"
-    (steward.paths.lake / "sources/events/date=2025-03-04/_SUCCESS").unlink()
-    skipped = schedule.evaluate_tick(
-        dg.build_schedule_context(scheduled_execution_time=at, repository_def=repo))
-    assert not skipped.run_requests and "events/date=2025-03-04" in skipped.skip_message
+    assert not defs.schedules  # the daily_cycle sensor requests each day, once
+    assert {s.name for s in defs.sensors} == {"daily_cycle", "run_failures", "deadlines",
+                                              "escalation"}
+    assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in defs.sensors)
 
 
 def test_a_range_materialises_in_process_as_one_run_per_grain(steward: Steward) -> None:

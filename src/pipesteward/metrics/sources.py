@@ -203,24 +203,29 @@ def margin_days(reporting_timezone: str) -> int:
     return 0 if reporting_timezone == "UTC" else 1
 
 
-def _plan_table(
-    lake: Path, table: str, lookback: int, start: date, end: date, margin: int
-) -> tuple[Relation, SourceRead]:
-    present = partition_days(lake, table)
-    last = end + timedelta(days=margin)
+def _window(present: list[date], lookback: int, start: date, end: date,
+            margin: int) -> list[tuple[date, bool]]:
+    """The partitions a read of [start, end] covers, each with whether it must be there."""
     first_present = present[0] if present else None
     if lookback == ALL_HISTORY:
         first = min(first_present or start, start - timedelta(days=margin))
     else:
         first = start - timedelta(days=lookback + margin)
+    # Days before the lake's history are not missing: the window just starts later.
+    return [(day, start <= day <= end or (first_present is not None and day >= first_present))
+            for day in days_between(first, end + timedelta(days=margin))]
+
+
+def _plan_table(
+    lake: Path, table: str, lookback: int, start: date, end: date, margin: int
+) -> tuple[Relation, SourceRead]:
+    present = partition_days(lake, table)
     files: list[Path] = []
     read = SourceRead(table)
     have = set(present)
-    for day in days_between(first, last):
+    for day, required in _window(present, lookback, start, end, margin):
         folder = partition_dir(lake, table, day)
         key = f"date={day.isoformat()}"
-        # Days before the lake's history are not missing: the window just starts later.
-        required = start <= day <= end or (first_present is not None and day >= first_present)
         if day not in have:
             if required:
                 raise SourceError(
@@ -305,6 +310,26 @@ def missing_markers(lake: Path, day: date, tables: tuple[str, ...] = READ_BY_MOD
         f"{t}/date={day.isoformat()}" for t in tables
         if not (partition_dir(lake, t, day) / "_SUCCESS").exists()
     ]
+
+
+def unlanded(lake: Path, day: date, models: list[Model], reporting_timezone: str = "UTC",
+             ) -> list[str]:
+    """The source partitions the models' run of `day` reads that have not landed (no
+    `_SUCCESS`): exactly those `plan_reads` requires, e.g. the UTC partition of the next day
+    when the reporting day is in America/New_York."""
+    margin = margin_days(reporting_timezone)
+    lookbacks: dict[str, int] = {}
+    for m in models:
+        for table, lookback in m.reads.items():
+            old = lookbacks.get(table, 0)
+            lookbacks[table] = ALL_HISTORY if ALL_HISTORY in (old, lookback) else max(old,
+                                                                                      lookback)
+    out = []
+    for table, lookback in lookbacks.items():
+        for d, required in _window(partition_days(lake, table), lookback, day, day, margin):
+            if required and not (partition_dir(lake, table, d) / "_SUCCESS").exists():
+                out.append(f"{table}/date={d.isoformat()}")
+    return out
 
 
 def first_source_day(lake: Path) -> date | None:

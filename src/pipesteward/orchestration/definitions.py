@@ -1,5 +1,5 @@
-"""The Dagster definitions, built from the spec: source assets, the five model assets, jobs,
-the daily schedule and the sensors.
+"""The Dagster definitions, built from the spec: source assets, the shared relations, the five
+model assets, the investor export, the runbook checks, the jobs and the sensors.
 
 - The four sources are external assets (`sources/<table>`): Dagster does not produce them.
 - The models are assets partitioned by reporting day (aggregate_growth: by month, keys
@@ -8,10 +8,8 @@ the daily schedule and the sensors.
   set-based, over the whole range.
 - Retries: a resource limit or an outage is retried (twice, with backoff); bad source data
   and logic errors are not (retrying cannot fix them).
-- `daily_models_schedule` fires at `schedule.run_at` in `team.timezone` for yesterday
-  (reporting day); it skips, naming what is missing, until the day's `_SUCCESS` markers are in.
-  `sources_landed` requests each recent day once its markers are in (a late source still
-  gets its run). `monthly_after_daily` rebuilds the month of each daily_growth partition.
+- The sensors (orchestration/sensors.py) run the day: `daily_cycle`, `run_failures`,
+  `deadlines`, `escalation`.
 
 Every asset calls `ModelRuns` (a resource: runs a model, collects the results), which calls
 the service facade; the SQL and the writes live in `pipesteward.metrics`.
@@ -20,14 +18,15 @@ the service facade; the SQL and the writes live in `pipesteward.metrics`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from pipesteward.days import month_end, parse_month, reporting_yesterday
+from pipesteward.days import month_end, parse_month
 from pipesteward.errors import StoreUnavailable
 from pipesteward.metrics.models import (
     MODELS,
@@ -38,7 +37,8 @@ from pipesteward.metrics.models import (
 )
 from pipesteward.metrics.runner import ModelFailed, ModelResult
 from pipesteward.metrics.service import OnResult, OnStart, RecordedRunner
-from pipesteward.metrics.sources import first_source_day, missing_markers
+from pipesteward.metrics.sources import first_source_day
+from pipesteward.orchestration.clock import now
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -47,7 +47,6 @@ SOURCE_TABLES = ("users", "orders", "events", "experiment_assignments")
 ENGINE_TAG = "pipesteward/engine"
 DEFAULT_FIRST_DAY = date(2025, 1, 1)  # partitions start here when the lake is still empty
 RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
-SENSOR_LOOKBACK_DAYS = 7
 
 
 @dataclass
@@ -217,68 +216,6 @@ def model_assets(steward: Steward, first_day: date | None = None) -> list[dg.Ass
         return [_model_asset(steward, n, daily, monthly) for n in ORDER]
 
 
-# ---------------------------------------------------------------------------- automation
-def _cron(hhmm: str) -> str:
-    hours, minutes = hhmm.split(":")
-    return f"{int(minutes)} {int(hours)} * * *"
-
-
-def automation(steward: Steward, daily_job: Any, monthly_job: Any) -> tuple[list, list]:
-    lake = steward.paths.lake
-
-    @dg.schedule(
-        name="daily_models_schedule",
-        job=daily_job,
-        cron_schedule=_cron(steward.spec.schedule.run_at),
-        execution_timezone=steward.spec.team.timezone,
-        description="Yesterday's partitions, at schedule.run_at in the team's time zone.",
-    )
-    def daily_schedule(context: dg.ScheduleEvaluationContext) -> Any:
-        day = reporting_yesterday(context.scheduled_execution_time, steward.spec.reporting.tz)
-        missing = missing_markers(lake, day)
-        if missing:
-            return dg.SkipReason(f"waiting for _SUCCESS in {', '.join(missing)}")
-        return dg.RunRequest(run_key=f"daily:{day}", partition_key=day.isoformat())
-
-    @dg.sensor(
-        name="sources_landed",
-        job=daily_job,
-        minimum_interval_seconds=300,
-        description="Runs a day once its users, orders and events partitions have _SUCCESS.",
-    )
-    def sources_landed(context: dg.SensorEvaluationContext) -> Any:
-        today = datetime.now(steward.spec.reporting.tz).date()
-        done = date.fromisoformat(context.cursor) if context.cursor else None
-        first = max(done + timedelta(days=1) if done else date.min,
-                    today - timedelta(days=SENSOR_LOOKBACK_DAYS))
-        requests, last = [], done
-        day = first
-        while day < today:
-            if missing_markers(lake, day):
-                break  # days land in order; wait for this one
-            requests.append(dg.RunRequest(run_key=f"landed:{day}", partition_key=day.isoformat()))
-            last = day
-            day += timedelta(days=1)
-        if last and last != done:
-            context.update_cursor(last.isoformat())
-        return requests or dg.SkipReason("no new day with every _SUCCESS marker")
-
-    @dg.asset_sensor(
-        name="monthly_after_daily",
-        asset_key=dg.AssetKey("daily_growth"),
-        job=monthly_job,
-        description="Rebuilds aggregate_growth for the month of each new daily_growth partition.",
-    )
-    def monthly_after_daily(context: dg.SensorEvaluationContext, asset_event: Any) -> Any:
-        partition = asset_event.dagster_event.partition if asset_event.dagster_event else None
-        if not partition:
-            return dg.SkipReason("daily_growth materialised without a partition")
-        month = partition[:7]
-        return dg.RunRequest(run_key=f"{month}:{asset_event.storage_id}", partition_key=month)
-
-    return [daily_schedule], [sources_landed, monthly_after_daily]
-
-
 # ---------------------------------------------------------------------------- everything
 DAILY_JOB = "daily_models"
 MONTH_JOB = "investor_month"
@@ -316,9 +253,11 @@ class Built:
 
 
 def build(steward: Steward, model_runs: ModelRuns | None = None,
-          first_day: date | None = None) -> Built:
+          first_day: date | None = None, clock: Callable[[], datetime] = now) -> Built:
+    """The project's definitions; the sensors read the time from `clock`."""
     from pipesteward.orchestration.checks import asset_checks
     from pipesteward.orchestration.export import export_asset
+    from pipesteward.orchestration.sensors import sensors
 
     runs = model_runs or ModelRuns(steward)
     daily, monthly = partitions(steward, first_day)
@@ -326,14 +265,12 @@ def build(steward: Steward, model_runs: ModelRuns | None = None,
         warnings.simplefilter("ignore", dg.BetaWarning)
         assets = [_model_asset(steward, n, daily, monthly) for n in ORDER]
     daily_models, investor_month = daily_job(), month_job()
-    schedules, sensors = automation(steward, daily_models, investor_month)
     sources = source_specs(steward)
     defs = dg.Definitions(
         assets=[*sources, *shared_specs(), *assets, export_asset(steward, monthly)],
         asset_checks=asset_checks(steward),  # the runbook checks (orchestration/checks.py)
         jobs=[daily_models, investor_month],
-        schedules=schedules,
-        sensors=sensors,
+        sensors=sensors(steward, daily_models, investor_month, clock),
         resources={"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)},
     )
     return Built(defs, assets, sources, runs)
