@@ -125,3 +125,19 @@ def test_export_targets_are_whole_at_80_columns(spec: Path) -> None:
     assert [u[:4] for u in units] == [["day", "2026-03-02", "15", "rows"],
                                       ["month", "2026-03", "11", "rows"]] * 2
     assert all(u[-1] == "verified" for u in units)
+
+
+def test_a_failed_check_is_listed_in_full_under_the_table(spec: Path) -> None:
+    HandLake(spec.parent / ".steward" / "lake", []).rewrite(
+        "aggregate_profit", "2026-03-02", revenue=Decimal("1.00"))
+    done = CliRunner().invoke(app, ["check", "--date", "2026-03-02", "--at", AT, "--spec",
+                                    str(spec)], env={"COLUMNS": "80"})
+    assert done.exit_code == 1
+    lines = done.stdout.splitlines()
+    assert lines[22] == "18 passed, 2 failed" and all(len(line) <= 80 for line in lines)
+    listed = " ".join(" ".join(lines[23:]).split())
+    message = next(c["message"] for c in json.loads(steward(
+        spec, "check", "--date", "2026-03-02", "--at", AT, "--json").stdout)["checks"]
+        if c["pipeline"] == "aggregate_profit" and not c["passed"])
+    assert listed.startswith("- profit.reconciliation on ")
+    assert f"- profit.reconciliation on aggregate_profit 2026-03-02: {message}" in listed

@@ -129,3 +129,28 @@ def test_steward_backfill_engine_spark_end_to_end(spark: Any, project: Path) -> 
         "month=2025-02/part-0.parquet", "month=2025-03/part-0.parquet"}
     runs = json.loads(cli.invoke(app, ["runs", "--spec", spec, "--json"]).output)["runs"]
     assert runs and all(r["engine"] == "spark" for r in runs)
+
+
+QUIET = """
+from pipesteward.metrics.engines import EngineSettings
+from pipesteward.metrics.engines.spark import SparkEngine
+engine = SparkEngine(EngineSettings(spark_master="local[1]"))
+print(engine.spark.sql("SELECT 1 AS x").collect()[0].x)
+try:
+    engine.spark.sql("SELECT * FROM no_such_table")
+except Exception as e:
+    print(type(e).__name__)
+"""
+
+
+def test_the_jvm_starts_and_fails_without_noise_on_stderr(spark: Any) -> None:
+    """A fresh process (its own JVM): no log4j or JVM start-up lines, and a failing query is
+    raised to the caller, not also logged with its Java stack."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", QUIET], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "AnalysisException"]
+    assert done.stderr == "", done.stderr  # e.g. "WARNING: Using incubator modules", WARN ...

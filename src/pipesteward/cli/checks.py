@@ -13,6 +13,7 @@ from pipesteward.cli.common import (
     AtOpt,
     JsonOpt,
     SpecOpt,
+    bullets,
     emit_json,
     handle_errors,
     instant,
@@ -45,7 +46,7 @@ def _day(steward: Steward, value: str | None, at: datetime) -> date:
     return parse_date(value, "--date") if value else steward.reporting_yesterday(at)
 
 
-def print_results(results: list[CheckResult]) -> None:
+def print_results(results: list[CheckResult], *, failures: bool = True) -> None:
     rows = [
         (r.id, r.pipeline, r.partition,
          "[green]pass[/]" if r.passed else f"[red]FAIL[/]{' (blocking)' if r.blocking else ''}",
@@ -57,6 +58,8 @@ def print_results(results: list[CheckResult]) -> None:
                     rows, squeeze=("check", "pipeline", "message")))
     failed = [r for r in results if not r.passed]
     out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failures:  # what to do next, in full: the table cuts messages at the line's end
+        bullets(f"{r.id} on {r.pipeline} {r.partition}: {r.message}" for r in failed)
 
 
 @handle_errors
@@ -121,7 +124,7 @@ def check_and_export(steward: Steward, day: date, at: datetime, quiet: bool = Fa
         report = steward.export(day, at=at)
     except ExportRefused as refused:
         if not quiet:
-            print_results(refused.results)
+            print_results(refused.results, failures=False)  # the refusal lists them
         raise
     if quiet:
         return

@@ -48,6 +48,12 @@ _OUTAGE = re.compile(
     r"java\.io\.IOException|java\.net\.\w+Exception|Connection refused|connection reset|"
     r"StatusCode\.UNAVAILABLE|Py4JNetworkError|FetchFailed", re.IGNORECASE)
 
+# What the JVM and Spark's shell support print at every start whatever the log level: the
+# launcher's `--add-modules=jdk.incubator.vector` and the "default log level" notice.
+_STARTUP_NOISE = re.compile(
+    rb"^WARNING: Using incubator modules|^Setting default log level to|"
+    rb"^To adjust logging level use sc\.setLogLevel|NativeCodeLoader")
+
 # pyspark warns that it does not fully support pandas >= 3; the engine uses no pandas (Arrow).
 _PANDAS_WARNING = ".*pandas.*"
 
@@ -116,6 +122,8 @@ class SparkEngine:
             builder = builder.config(key, value)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+            if not master.startswith("sc://"):
+                _quiet_jvm(master, session_conf(settings))
             self.spark = builder.getOrCreate()
         # An existing session (getOrCreate) keeps its static conf; the SQL ones apply anyway.
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
@@ -175,6 +183,36 @@ class SparkEngine:
         for df in self._staged.values():
             df.unpersist()
         self._staged.clear()
+
+
+def _quiet_jvm(master: str, conf: Mapping[str, str]) -> None:
+    """Start the driver's JVM (once per process) with its stderr through a filter that drops
+    the start-up lines and passes everything else on, for as long as the JVM lives."""
+    import logging
+    import subprocess
+    import threading
+
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.logger import PySparkLogger
+
+    # A failing query is raised and the runner reports it in one line; pyspark would also log
+    # it, Java stack and all, as JSON on stderr.
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL + 1)
+    if SparkContext._gateway is not None:
+        return
+    spark_conf = SparkConf().setMaster(master).setAppName("pipesteward").setAll(list(conf.items()))
+    gateway = launch_gateway(spark_conf, popen_kwargs={"stderr": subprocess.PIPE})
+    SparkContext._ensure_initialized(gateway=gateway)
+    threading.Thread(target=_forward, args=(gateway.proc.stderr,), daemon=True,
+                     name="spark-stderr").start()
+
+
+def _forward(stream: Any) -> None:
+    for line in iter(stream.readline, b""):
+        if not _STARTUP_NOISE.search(line):
+            os.write(2, line)
 
 
 def as_duckdb_schema(table: Any) -> Any:
