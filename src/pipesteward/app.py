@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipesteward.incidents.paging import Sender
     from pipesteward.incidents.service import IncidentService
     from pipesteward.metrics.generator import Generated
+    from pipesteward.metrics.lock import LakeLock
     from pipesteward.metrics.service import OnResult, OnStart, RangeReport, RecordedRunner
     from pipesteward.oncall.records import Layers
     from pipesteward.oncall.service import OnCallRecords, OnCallService
@@ -132,6 +133,14 @@ class Steward:
                       "a backup if it was deleted, or point storage.database_url at it")
         return store
 
+    @cached_property
+    def lake_lock(self) -> LakeLock:
+        """One process at a time runs, checks or exports over the lake (docs/pipelines.md)."""
+        from pipesteward.metrics.lock import LOCK_SECONDS, LakeLock
+
+        seconds = _seconds(self.env, "STEWARD_LAKE_LOCK_SECONDS", LOCK_SECONDS)
+        return LakeLock(self.paths.lake, seconds, on_wait=lambda m: self.warn(m))
+
     # ------------------------------------------------------------------ ownership
     def pipelines(self) -> list[dict[str, Any]]:
         return [
@@ -218,8 +227,9 @@ class Steward:
               check_ids: Collection[str] | None = None) -> list[CheckResult]:
         """Run the runbook checks for a day (and its month); record results and incidents,
         and page the new ones."""
-        results = self._checks().check_day(day, as_of=as_of, pipelines=pipelines,
-                                           check_ids=check_ids)
+        with self.lake_lock.held():  # not while a run rewrites the day
+            results = self._checks().check_day(day, as_of=as_of, pipelines=pipelines,
+                                               check_ids=check_ids)
         if record:
             self._incidents().record(results, day=day.isoformat(), at=as_of)
         return results
@@ -236,8 +246,9 @@ class Steward:
         if results is None:
             results = self.check(day, as_of=at)
         try:
-            report = self._exports().export_day(day, at=at, results=results,
-                                                sleep=sleep or _time.sleep)
+            with self.lake_lock.held():  # not while a run rewrites the day
+                report = self._exports().export_day(day, at=at, results=results,
+                                                    sleep=sleep or _time.sleep)
         except ExportFailed as e:
             self._incidents().raise_and_page(
                 check_id="engagement.export", pipeline="aggregate_engagement",
@@ -345,7 +356,7 @@ class Steward:
                                   spark_master=c.spark_master)
         runner = ModelRunner(self.paths.lake, reporting_timezone=self.spec.reporting.timezone,
                              engine=engine or c.engine, settings=settings)
-        return RecordedRunner(runner, self.store, self.clock)
+        return RecordedRunner(runner, self.store, self.clock, hold=self.lake_lock.held)
 
     def generate_data(self, start: date, days: int, users: int, seed: int = 0,
                       inject: Collection[str] = (),
@@ -376,8 +387,23 @@ class Steward:
         e.g. the command that started them)."""
         if end < start:
             raise UserError(f"--end {end} is before --start {start}")
-        return self.executor(self, start, end, only=only, engine=engine, on_start=on_start,
-                             on_result=on_result, tags=tags)
+        from pipesteward import signals
+
+        # Held for the whole range, so that two runs of a day do not interleave their models.
+        with self.lake_lock.held():
+            try:
+                report = self.executor(self, start, end, only=only, engine=engine,
+                                       on_start=on_start, on_result=on_result, tags=tags)
+            except Exception:
+                # A stop that an executor reported as a failed step is a stop.
+                stop = signals.received()
+                if stop is None:
+                    raise
+                raise stop from None
+        stop = signals.received()
+        if stop is not None:
+            raise stop
+        return report
 
     def runs(self, **filters: Any) -> list[Run]:
         """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""

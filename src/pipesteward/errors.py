@@ -29,8 +29,26 @@ class StoreUnavailable(RunFailed):
     it (a busy store was already waited for), so the orchestration never retries it."""
 
 
-class Interrupted(RunFailed):
-    """SIGINT or SIGTERM stopped the command: the run is recorded `interrupted`, never retried."""
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM stopped the command: exit 128 + the signal's number (130, 143).
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` (a model's failure
+    handling, a step's retry policy) takes it for a failure: the run is recorded `interrupted`
+    and never retried."""
+
+    def __init__(self, signum: int, message: str = ""):
+        import signal
+
+        self.signum = signum
+        try:
+            self.signal = signal.Signals(signum).name
+        except ValueError:
+            self.signal = f"signal {signum}"
+        super().__init__(message or f"stopped by {self.signal}")
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 def sqlite_unavailable(path: Path, text: str) -> StoreUnavailable:

@@ -95,6 +95,19 @@ def test_no_run_and_no_output_after_the_deadline_is_not_finished(lake) -> None: 
     assert pending.passed
 
 
+def test_an_abandoned_or_interrupted_run_without_output_fails_after_the_deadline(lake) -> None:  # type: ignore[no-untyped-def]
+    for f in lake.model("aggregate_profit", DAY.isoformat()).iterdir():
+        f.unlink()
+    for status, classification, said in (("abandoned", "resource_limit", "never finished"),
+                                         ("interrupted", "not_finished", "stopped by SIGTERM")):
+        run = RunInfo(("aggregate_profit",), DAY, DAY, status, started_at=T1,
+                      error="stopped by SIGTERM" if status == "interrupted" else None)
+        failure = next(r for r in results_for(lake, DAY, runs=(run,))
+                       if r.id == "profit.pipeline_failure" and r.pipeline == "aggregate_profit")
+        assert not failure.passed and failure.figures["classification"] == classification
+        assert said in failure.message
+
+
 def test_a_partition_without_success_after_the_deadline_is_delayed(lake) -> None:  # type: ignore[no-untyped-def]
     (lake.root / "sources/orders" / f"date={DAY}" / "_SUCCESS").unlink()
     results = assert_only_fails(

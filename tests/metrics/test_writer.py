@@ -74,3 +74,23 @@ def test_sigkill_during_a_backfill_leaves_only_whole_partitions(project: Path) -
     strays = [p for p in (lake / "models").rglob("*") if p.is_file()
               and p.name != "part-0.parquet" and not p.name.startswith(".")]
     assert not strays
+
+
+def test_a_writer_removes_the_temp_files_of_gone_writers_only(tmp_path: Path) -> None:
+    from pipesteward import processes
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    gone_pid = int(done.stdout)  # a process that has exited
+    folder = tmp_path / "date=2025-01-01"
+    folder.mkdir(parents=True)
+    live = folder / f".part-0.parquet.{os.getppid()}@{processes.host()}.ab12.inprogress"
+    remote = folder / f".part-0.parquet.{gone_pid}@another-host.cd34.inprogress"
+    dead = folder / f".part-0.parquet.{gone_pid}@{processes.host()}.ef56.inprogress"
+    untagged = folder / ".part-0.parquet.0123abcd.inprogress"  # written before tags
+    for p in (live, remote, dead, untagged):
+        p.write_bytes(b"half a file")
+    t = pa.table({"date": pa.array(["2025-01-01"]), "x": [1]})
+    write_partitions(tmp_path, "date", t, ["2025-01-01"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["part-0.parquet", live.name, remote.name])

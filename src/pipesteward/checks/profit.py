@@ -165,16 +165,23 @@ def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
         figures.update(classification=kind, error=first_line)
         return fail(f"the run of {pipeline} for {d} failed ({kind.replace('_', ' ')}: "
                     f"{first_line}); {ADVICE[kind]}: `{rerun}`.", **figures)
-    if run is not None and run.status == "running" and past_deadline:
+    if run is not None and run.status in ("running", "abandoned") and past_deadline:
         # A run killed outright (SIGKILL, the OOM killer) never records its end.
         figures.update(classification="resource_limit")
         return fail(f"the run of {pipeline} for {d} started but never finished and the "
                     f"deadline {inputs.deadline.isoformat()} has passed (killed, most likely "
                     f"for memory); {ADVICE['resource_limit']}: `{rerun}`.", **figures)
+    if run is not None and run.status == "interrupted" and past_deadline and not has_output:
+        figures.update(classification="not_finished")
+        return fail(f"the run of {pipeline} for {d} was stopped ({run.error or 'interrupted'}) "
+                    f"and the deadline {inputs.deadline.isoformat()} has passed; run it "
+                    f"again: `{rerun}`.", **figures)
     if has_output:
         late = bool(run and run.finished_at and run.finished_at > inputs.deadline)
         note = " (after the deadline)" if late else ""
-        how = "succeeded" if run is not None else "has output (no run record)"
+        how = ("succeeded" if run is not None and run.status == "succeeded"
+               else "has output (no run record)" if run is None
+               else f"has output (its last run: {run.status})")
         return ok(f"the run of {pipeline} for {d} {how}{note}", late=late, **figures)
     if not past_deadline:
         return ok(f"{pipeline} for {d} is not due before {inputs.deadline.isoformat()}",

@@ -1,7 +1,8 @@
 """What every command shares: the --spec and --json options, loading, output, exit codes.
 
 Errors become exit codes here and only here: UserError (bad input) exits 2, RunFailed exits 1,
-both with a message and never a traceback.
+Interrupted (SIGINT, SIGTERM) exits 128 + the signal's number, each with a message and never a
+traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipesteward.errors import RunFailed, UserError
+from pipesteward.errors import Interrupted, RunFailed, UserError
 
 if TYPE_CHECKING:
     from pipesteward.app import Steward
@@ -55,6 +56,13 @@ def handle_errors(fn: F) -> F:
         except RunFailed as e:
             _print_error(str(e))
             raise typer.Exit(1) from None
+        except Interrupted as e:
+            _print_error(f"{e}; runs in progress are recorded interrupted, the lake keeps its "
+                         "last complete partitions; run the command again to finish")
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            _print_error("stopped by SIGINT")
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pipesteward import signals
 from pipesteward.cli.common import (
     JsonOpt,
     SpecOpt,
@@ -53,7 +54,16 @@ def run(
     spec: SpecOpt = Path("steward.yaml"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the pipelines for one day (and rebuild its month of aggregate_growth)."""
+    """Run the pipelines for one day (and rebuild its month of aggregate_growth).
+
+    SIGINT or SIGTERM stops it within seconds (exit 130 or 143): runs in progress are recorded
+    interrupted and the lake keeps its last complete partitions."""
+    with signals.stopping():
+        _run(day, only, engine, spec, as_json)
+
+
+def _run(day: str | None, only: str | None, engine: str | None, spec: Path,
+         as_json: bool) -> None:
     steward = load(spec)
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
     d = parse_date(day, "--date") if day else steward.reporting_yesterday(now())
@@ -104,10 +114,13 @@ def backfill(
     spec: SpecOpt = Path("steward.yaml"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Recompute a range of days: one set-based query per pipeline over the whole range."""
-    steward = load(spec)
-    execute(steward, parse_date(start, "--start"), parse_date(end, "--end"), only, engine,
-            as_json, command="backfill")
+    """Recompute a range of days: one set-based query per pipeline over the whole range.
+
+    SIGINT or SIGTERM stops it within seconds (exit 130 or 143), as for `steward run`."""
+    with signals.stopping():
+        steward = load(spec)
+        execute(steward, parse_date(start, "--start"), parse_date(end, "--end"), only, engine,
+                as_json, command="backfill")
 
 
 def execute(steward: Steward, start: date, end: date, only: str | None, engine: str | None,

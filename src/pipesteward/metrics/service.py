@@ -1,8 +1,10 @@
 """The run service: model runs recorded in the ops store, and running a range in process.
 
-`RecordedRunner` writes a run record (`running`) before the model reads anything, then closes
-it `succeeded` or `failed` with the error's kind and what was read of each source (a run
-killed outright stays `running`; checks read that as a resource-limit failure).
+`RecordedRunner` holds the lake lock, writes a run record (`running`, with its pid and host)
+before the model reads anything, then closes it `succeeded` or `failed` with the error's kind
+and what was read of each source, or `interrupted` when SIGINT or SIGTERM stopped it (then
+`Interrupted` goes on up: never a failure, never retried). A run killed outright stays
+`running`, listed as abandoned once its process is gone.
 `run_in_process` runs the selected models over a range, upstream first, without Dagster; the
 Dagster executor (`orchestration/execute.py`) gives the same report.
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pipesteward import signals
 from pipesteward.days import month_end, month_start
-from pipesteward.errors import UserError
+from pipesteward.errors import Interrupted, UserError
 from pipesteward.metrics.models import MODELS, ORDER
 from pipesteward.metrics.runner import ModelFailed, ModelResult, ModelRunner
 from pipesteward.store import Store
@@ -23,6 +27,7 @@ from pipesteward.store.runs import record_finish, record_start
 
 OnStart = Callable[[str, date, date], None]
 OnResult = Callable[[ModelResult | ModelFailed], None]
+Hold = Callable[[], AbstractContextManager[None]]
 
 
 @dataclass
@@ -57,8 +62,10 @@ def select(only: Iterable[str] | None) -> list[str]:
 class RecordedRunner:
     """A model runner whose every run is recorded in the ops store."""
 
-    def __init__(self, runner: ModelRunner, store: Store, clock: Callable[[], datetime]):
+    def __init__(self, runner: ModelRunner, store: Store, clock: Callable[[], datetime],
+                 hold: Hold = nullcontext):
         self.runner, self.store, self.clock = runner, store, clock
+        self.hold = hold  # the lake lock, held for each model (reentrant: a command may hold it)
 
     @property
     def engine_name(self) -> str:
@@ -67,20 +74,36 @@ class RecordedRunner:
     def run(self, name: str, start: date, end: date, run_id: str | None = None) -> ModelResult:
         label, version = self.runner.describe(name, start, end)
         self.runner.engine  # noqa: B018  # bad engine settings are bad input, not a failed run
-        record = record_start(
-            self.store, run_id=run_id or uuid.uuid4().hex, pipeline=name, partition=label,
-            start=start, end=end, engine=self.runner.engine_name, started_at=self.clock(),
-            logic_version=version,
-        )
-        try:
-            result = self.runner.run(name, start, end)
-        except ModelFailed as e:
-            record_finish(self.store, record, status="failed", finished_at=self.clock(),
-                          error_kind=e.kind, error_message=e.message, sources=e.sources)
-            raise
-        record_finish(self.store, record, status="succeeded", finished_at=self.clock(),
-                      rows=result.rows, partitions=result.partitions, sources=result.sources)
+        # The signals raise Interrupted from here on (Dagster's own handlers would retry).
+        with signals.stopping(), self.hold():
+            record = record_start(
+                self.store, run_id=run_id or uuid.uuid4().hex, pipeline=name, partition=label,
+                start=start, end=end, engine=self.runner.engine_name, started_at=self.clock(),
+                logic_version=version,
+            )
+            try:
+                result = self._run(name, start, end)
+            except ModelFailed as e:
+                record_finish(self.store, record, status="failed", finished_at=self.clock(),
+                              error_kind=e.kind, error_message=e.message, sources=e.sources)
+                raise
+            except Interrupted as e:
+                record_finish(self.store, record, status="interrupted", finished_at=self.clock(),
+                              error_message=str(e))
+                raise
+            record_finish(self.store, record, status="succeeded", finished_at=self.clock(),
+                          rows=result.rows, partitions=result.partitions, sources=result.sources)
         return result
+
+    def _run(self, name: str, start: date, end: date) -> ModelResult:
+        try:
+            return self.runner.run(name, start, end)
+        except ModelFailed as e:
+            # An engine turns the signal into its own error ("Query interrupted").
+            stop = signals.received()
+            if stop is not None:
+                raise stop from e
+            raise
 
     def close(self) -> None:
         self.runner.close()

@@ -1,11 +1,13 @@
 """The lake writer: atomic, idempotent replacement of model partitions.
 
 A partition is one folder holding one file, `part-0.parquet`. Each is written beside its final
-name (a dot-file, which readers skip), flushed to disk, then renamed over the old file:
+name (a dot-file, which readers skip, tagged with the writer's `pid@host`), flushed to disk,
+then renamed over the old file:
 `rename` is atomic, so at every instant a reader (or a run killed with SIGKILL) sees the
 previous partition or the new one, never half of one. Re-running the same computation writes
 the same bytes: rows arrive sorted, the Parquet writer's options are fixed, and no timestamp
-goes into the file.
+goes into the file. A writer removes the temp files of writers that are gone (same host, pid
+not running), never those of a live one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pipesteward import processes
 
 DATA_FILE = "part-0.parquet"
 WRITE_OPTIONS = {"compression": "zstd", "compression_level": 3, "use_dictionary": True,
@@ -43,7 +47,7 @@ def write_partition(folder: Path, table: Any) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / DATA_FILE
-    tmp = folder / f".{DATA_FILE}.{uuid.uuid4().hex}.inprogress"
+    tmp = folder / f".{DATA_FILE}.{processes.tag()}.{uuid.uuid4().hex}.inprogress"
     try:
         pq.write_table(table, tmp, **WRITE_OPTIONS)
         with open(tmp, "rb+") as f:
@@ -56,10 +60,21 @@ def write_partition(folder: Path, table: Any) -> Path:
     return final
 
 
+def writer_of(temp: Path) -> tuple[int, str] | None:
+    """The `pid@host` in a temp file's name (None for a name without one)."""
+    parts = temp.name.split(".")
+    return processes.parse(parts[-3]) if len(parts) >= 4 else None
+
+
 def clean_leftovers(folder: Path) -> None:
-    """Remove in-progress files a killed writer left behind (they are never data)."""
-    if folder.is_dir():
-        for p in folder.glob("*/.*.inprogress"):
+    """Remove the in-progress files that writers which are gone left behind (they are never
+    data). Another process's live temp file is left alone: deleting it would fail its rename.
+    A name without a writer's tag was left by a version before tags, and is removed."""
+    if not folder.is_dir():
+        return
+    for p in folder.glob("*/.*.inprogress"):
+        writer = writer_of(p)
+        if writer is None or processes.ended(*writer):
             p.unlink(missing_ok=True)
 
 

@@ -6,8 +6,10 @@ model assets, the investor export, the runbook checks, the jobs and the sensors.
   `YYYY-MM`), in `reporting.timezone`, with the pipeline's primary and secondary owners' emails
   as `owners`. A single-run backfill policy makes a range one run, so the model's SQL runs once,
   set-based, over the whole range.
-- Retries: a resource limit or an outage is retried (twice, with backoff); bad source data
-  and logic errors are not (retrying cannot fix them).
+- Retries: a resource limit or an outage is retried (twice, with backoff); bad source data,
+  logic errors, a busy lake lock and a store that is down are not (retrying cannot fix them),
+  nor is a run stopped by SIGINT/SIGTERM (`Interrupted` is no Exception, so no retry policy
+  sees it).
 - The sensors (orchestration/sensors.py) run the day: `daily_cycle`, `run_failures`,
   `deadlines`, `escalation`.
 
@@ -28,6 +30,7 @@ from dagster import AssetExecutionContext
 
 from pipesteward.days import month_end, parse_month
 from pipesteward.errors import StoreUnavailable
+from pipesteward.metrics.lock import LakeBusy
 from pipesteward.metrics.models import (
     MODELS,
     ORDER,
@@ -78,6 +81,8 @@ class ModelRuns:
             if self.on_result:
                 self.on_result(e)
             raise
+        # A retry that succeeded: the model's verdict is its last attempt's.
+        self.failures = [f for f in self.failures if f.model != model]
         self.results.append(result)
         if self.on_result:
             self.on_result(result)
@@ -159,7 +164,8 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
             if e.kind in ("source", "logic"):
                 raise dg.Failure(description=str(e), allow_retries=False) from e
             raise
-        except StoreUnavailable as e:  # waited for already; a retry cannot mend a damaged store
+        except (StoreUnavailable, LakeBusy) as e:
+            # Waited for already; a retry cannot mend a damaged store or free a held lake.
             raise dg.Failure(description=str(e), allow_retries=False) from e
         return dg.MaterializeResult(metadata={
             "rows": result.rows,

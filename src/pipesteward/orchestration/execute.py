@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
+from pipesteward import signals
 from pipesteward.errors import RunFailed
 from pipesteward.metrics.models import MODELS
 from pipesteward.metrics.service import OnResult, OnStart, RangeReport, select
@@ -72,6 +73,9 @@ def run_range(
             result = _execute(daily_job(daily), every, inst, resources, {
                 **tags, RANGE_START: start.isoformat(), RANGE_END: end.isoformat()})
             report.dagster_runs.append(result.run_id)
+            stop = signals.received()
+            if stop is not None:  # SIGINT/SIGTERM: no month run after a stopped day run
+                raise stop
             _unexpected(result, runs)
         # The month is rebuilt from daily_growth: not after a failed daily_growth.
         monthly_blocked = any(f.model == "daily_growth" for f in runs.failures)

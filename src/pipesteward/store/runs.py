@@ -1,9 +1,11 @@
 """Run records: one row per model run (a pipeline over a partition or a range of them).
 
-Written by the metrics runner when a run starts (status `running`) and when it ends
-(`succeeded` or `failed`, with the error's kind and message, and what it read of each source).
-A run killed outright (SIGKILL, out-of-memory killer) stays `running` with no `finished_at`:
-checks read that as a resource-limit failure once the deadline has passed.
+Written by the metrics runner when a run starts (status `running`, with the `pid` and `host`
+of its process) and when it ends (`succeeded` or `failed`, with the error's kind and message,
+and what it read of each source; `interrupted` when SIGINT or SIGTERM stopped it). A run killed
+outright (SIGKILL, out-of-memory killer) stays `running` with no `finished_at`; it is listed as
+`abandoned` once its process is known to be gone (same host, pid not running). Checks read
+both as a resource-limit failure once the deadline has passed.
 
 Error kinds: `source` (missing, incomplete or mistyped source data), `resource` (out of
 memory, killed), `outage` (I/O, connection), `logic` (anything else: a bug or bad SQL).
@@ -11,6 +13,7 @@ memory, killed), `outage` (I/O, connection), `logic` (anything else: a bug or ba
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,12 +21,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Date, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pipesteward import processes
 from pipesteward.store.base import Base
 
 if TYPE_CHECKING:
     from pipesteward.store import Store
 
-STATUSES = ("running", "succeeded", "failed")
+STATUSES = ("running", "succeeded", "failed", "interrupted")
+ABANDONED = "abandoned"  # shown, never stored: a `running` record whose process is gone
 ERROR_KINDS = ("source", "resource", "outage", "logic")
 
 
@@ -46,6 +51,8 @@ class RunRecord(Base):
     error_kind: Mapped[str | None] = mapped_column(String(16))
     error_message: Mapped[str | None] = mapped_column(Text)
     sources: Mapped[list] = mapped_column(JSON, default=list)
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -75,16 +82,21 @@ class Run:
     error_kind: str | None
     error_message: str | None
     sources: list[dict[str, Any]]
+    pid: int | None = None
+    host: str | None = None
 
     @classmethod
     def of(cls, r: RunRecord) -> Run:
+        # A run whose process is gone will never record its end.
+        status = (ABANDONED if r.status == "running" and processes.ended(r.pid, r.host)
+                  else r.status)
         return cls(
             id=r.id, run_id=r.run_id, pipeline=r.pipeline, partition=r.partition,
-            start=r.start_date, end=r.end_date, engine=r.engine, status=r.status,
+            start=r.start_date, end=r.end_date, engine=r.engine, status=status,
             started_at=_aware(r.started_at),  # type: ignore[arg-type]
             finished_at=_aware(r.finished_at), logic_version=r.logic_version, rows=r.rows,
             partitions=r.partitions, error_kind=r.error_kind, error_message=r.error_message,
-            sources=list(r.sources or []),
+            sources=list(r.sources or []), pid=r.pid, host=r.host,
         )
 
     def covers(self, day: date) -> bool:
@@ -113,7 +125,7 @@ def record_start(
         rec = RunRecord(
             run_id=run_id, pipeline=pipeline, partition=partition, start_date=start,
             end_date=end, engine=engine, status="running", started_at=started_at,
-            logic_version=logic_version, sources=[],
+            logic_version=logic_version, sources=[], pid=os.getpid(), host=processes.host(),
         )
         s.add(rec)
         s.flush()
@@ -142,15 +154,17 @@ def list_runs(
     store: Store, *, pipeline: str | None = None, day: date | None = None,
     status: str | None = None, run_id: str | None = None, limit: int = 200,
 ) -> list[Run]:
-    """Run records, newest first; `day` keeps the runs whose range covers it."""
+    """Run records, newest first; `day` keeps the runs whose range covers it. `status`
+    abandoned keeps the running records whose process is gone."""
     q = select(RunRecord).order_by(RunRecord.id.desc()).limit(limit)
     if pipeline:
         q = q.where(RunRecord.pipeline == pipeline)
     if day:
         q = q.where(RunRecord.start_date <= day, RunRecord.end_date >= day)
     if status:
-        q = q.where(RunRecord.status == status)
+        q = q.where(RunRecord.status == ("running" if status == ABANDONED else status))
     if run_id:
         q = q.where(RunRecord.run_id == run_id)
     with store.transaction() as s:
-        return [Run.of(r) for r in s.scalars(q)]
+        runs = [Run.of(r) for r in s.scalars(q)]
+    return [r for r in runs if not status or r.status == status]
