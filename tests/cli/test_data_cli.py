@@ -40,3 +40,12 @@ def test_bad_arguments_are_refused_before_the_progress_bar(project: Path) -> Non
         assert done.exit_code == 2, (args, done.output)
         assert "generating days" not in done.output, args
         assert not sources(project), args
+
+
+def test_the_lake_path_is_printed_whole_at_80_columns(project: Path) -> None:
+    done = CliRunner().invoke(app, ["data", "generate", "--spec", str(project), "--start",
+                                    "2025-02-20", "--days", "2", "--users", "50"],
+                              env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    lake = project.parent / ".steward" / "lake"
+    assert f"generated 2 days into {lake}" in done.stdout.splitlines()

@@ -105,3 +105,23 @@ def test_init_copies_only_the_spec_and_runbooks(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr("pipesteward.app.EXAMPLE_TEAM", example)
     assert steward("init", str(tmp_path / "new")).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["runbooks", "steward.yaml"]
+
+
+def test_at_80_columns_paths_stay_whole_and_pipelines_take_one_line_each(
+        tmp_path: Path) -> None:
+    target = tmp_path / "a-team-folder-with-a-long-name" / "and" / "more" / "levels" / "below"
+    spec = target / "steward.yaml"
+    narrow = {"COLUMNS": "80"}
+    for args, line in [
+        (["init", str(target)], f"wrote {spec} and its runbooks"),
+        (["validate", "--spec", str(spec)], f"{spec}: valid (4 engineers, 5 pipelines)"),
+    ]:
+        done = runner.invoke(app, args, env=narrow)
+        assert done.exit_code == 0, done.output
+        assert line in done.stdout.splitlines()  # on one line, never cut mid-word
+    listed = runner.invoke(app, ["pipelines", "--spec", str(spec)], env=narrow).stdout
+    lines = listed.splitlines()
+    assert len(lines) == 1 + 2 + 5 and all(len(line) <= 80 for line in lines)
+    assert [line.split()[0] for line in lines[3:]] == [p[0] for p in TEAM_DOCUMENT]
+    assert all(line.split()[-2:] == list(p[4:]) for line, p in zip(lines[3:], TEAM_DOCUMENT,
+                                                                    strict=True))

@@ -77,10 +77,8 @@ def generate(
             "injected": {k: v.isoformat() for k, v in result.injected.items()},
         })
         return
-    out.print(table(
-        f"generated {result.days} days into {steward.paths.lake}",
-        ["source", "rows"], [(t, f"{n:,}") for t, n in result.rows.items()],
-    ))
+    out.print(f"generated {result.days} days into {steward.paths.lake}", soft_wrap=True)
+    out.print(table(None, ["source", "rows"], [(t, f"{n:,}") for t, n in result.rows.items()]))
     for kind, day in result.injected.items():
         out.print(f"injected {kind} on {day}")
     out.print(f"{result.total_rows:,} rows in {seconds:.1f}s "

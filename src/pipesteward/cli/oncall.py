@@ -117,7 +117,8 @@ def ical(
         out_file.write_bytes(data)
     except OSError as e:
         raise UserError(f"{out_file}: cannot write ({e.strerror})") from None
-    out.print(f"wrote {out_file} ({data.count(b'BEGIN:VEVENT')} events, {start} to {end})")
+    out.print(f"wrote {out_file} ({data.count(b'BEGIN:VEVENT')} events, {start} to {end})",
+              soft_wrap=True)  # the path whole, never cut into lines
 
 
 @oncall_app.command("plan")

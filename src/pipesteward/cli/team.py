@@ -37,7 +37,9 @@ def init(directory: Annotated[Path, typer.Argument(help="A new folder for the pr
         spec_path = init_project(directory)
     except FileExistsError as e:
         raise UserError(str(e)) from None
-    out.print(f"wrote {spec_path} and its runbooks; next: steward validate --spec {spec_path}")
+    # soft_wrap: a path is never cut into lines (the terminal may fold it; a copy is whole).
+    out.print(f"wrote {spec_path} and its runbooks", soft_wrap=True)
+    out.print(f"next: steward validate --spec {spec_path}", soft_wrap=True)
 
 
 @handle_errors
@@ -68,7 +70,8 @@ def validate(spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False) -> Non
         emit_json(summary)
     else:
         out.print(
-            f"{s.path}: valid ({summary['engineers']} engineers, {summary['pipelines']} pipelines)"
+            f"{s.path}: valid ({summary['engineers']} engineers, {summary['pipelines']} pipelines)",
+            soft_wrap=True,
         )
 
 
