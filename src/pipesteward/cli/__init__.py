@@ -17,7 +17,7 @@ app = typer.Typer(
 
 # Modules under pipesteward.cli with a `register(app)` function, in help order.
 COMMAND_MODULES = ("team", "oncall", "review", "data", "run", "checks", "incidents", "users",
-                   "serve", "demo")
+                   "serve", "up", "demo")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"pipesteward.cli.{_name}").register(app)
