@@ -100,3 +100,27 @@ def test_run_json_carries_checks_and_exports_and_says_when_a_check_failed(
     failed = json.loads(done.stdout)
     assert failed["ok"] is False and failed["exports"] == []
     assert [c["id"] for c in failed["checks"] if not c["passed"]] == ["growth.completeness"]
+
+
+def test_runs_are_one_line_each_in_the_teams_time_at_80_columns(project: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from pipesteward.app import Steward
+    from pipesteward.store.runs import record_finish, record_start
+
+    store = Steward.from_path(project, env={}).store
+    at = datetime(2026, 3, 10, 12, 0, 5, 123456, tzinfo=UTC)  # 08:00 in New York
+    for n, pipeline in enumerate(("aggregate_engagement", "unit_profit")):
+        rid = record_start(store, run_id=f"r{n}", pipeline=pipeline, partition="2026-03-09",
+                           start=date(2026, 3, 9), end=date(2026, 3, 9), engine="duckdb",
+                           started_at=at)
+        record_finish(store, rid, status="failed", finished_at=at.replace(minute=7),
+                      error_kind="resource", error_message="Out of Memory Error: could not "
+                      "allocate block of size 256 KiB\n(the line break of a JVM stack)")
+    done = runner.invoke(app, ["runs", "--spec", str(project)], env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1 + 2 + 2 + 1 and all(len(line) <= 80 for line in lines), lines
+    assert all(" 03-10 08:00  08:07 " in line and line.rstrip().endswith("…")
+               for line in lines[3:5])
+    assert lines[-1].rstrip() == "times in America/New_York"

@@ -15,6 +15,7 @@ from pipesteward.cli.common import (
     emit_json,
     handle_errors,
     load,
+    local_minute,
     now,
     out,
     parse_date,
@@ -228,9 +229,12 @@ def runs(
     if as_json:
         emit_json({"runs": [r.as_dict() for r in records]})
         return
+    # One line per run: local times to the minute (the year from 100 columns), as incidents.
+    tz, year = steward.spec.team.tz, out.width >= 100
     out.print(table("runs", ["id", "pipeline", "partition", "status", "started", "finished",
                              "rows", "error"],
                     [(r.id, r.pipeline, r.partition, r.status,
-                      f"{r.started_at:%Y-%m-%d %H:%M:%S}",
-                      f"{r.finished_at:%H:%M:%S}" if r.finished_at else "",
-                      r.rows, r.error) for r in records], squeeze=("pipeline", "error")))
+                      local_minute(r.started_at, tz, year=year),
+                      local_minute(r.finished_at, tz)[-5:], r.rows, r.error)
+                     for r in records], squeeze=("pipeline", "error"),
+                    caption=f"times in {tz}" if records else "no runs recorded"))
