@@ -104,6 +104,8 @@ class Steward:
         self.warn: Callable[[str], None] = _warn
         self.executor = executor
         self.clock = clock  # stamps run records; every other instant is an argument
+        # Told each recorded set of check results (the CLI shows them in the Dagster UI).
+        self.on_checked: Callable[[list[CheckResult]], None] | None = None
 
     @classmethod
     def from_path(cls, path: str | Path, env: Mapping[str, str] | None = None, *,
@@ -232,6 +234,8 @@ class Steward:
                                                check_ids=check_ids)
         if record:
             self._incidents().record(results, day=day.isoformat(), at=as_of)
+            if self.on_checked is not None:
+                self.on_checked(results)
         return results
 
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,

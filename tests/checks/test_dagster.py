@@ -74,3 +74,22 @@ def test_the_project_definitions_carry_the_checks(team: Steward) -> None:
     keys = {(k.asset_key.to_user_string(), k.name)
             for k in defs.resolve_asset_graph().asset_check_keys}
     assert ("aggregate_profit", "profit__reconciliation") in keys and len(keys) == 20
+
+
+def test_checks_run_by_a_command_show_in_the_dagster_ui(team: Steward) -> None:
+    from typer.testing import CliRunner
+
+    from pipesteward.cli import app
+    from pipesteward.orchestration.instance import instance
+
+    spec = team.spec.base_dir / "steward.yaml"
+    done = CliRunner().invoke(app, ["check", "--date", "2026-03-02", "--spec", str(spec)])
+    assert done.exit_code == 0, done.output
+    inst = instance(team.paths.dagster_home, team.spec.base_dir)
+    try:
+        logs = inst.all_logs("", of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        found = {(e.get_dagster_event().event_specific_data.asset_key.to_user_string(),
+                  e.get_dagster_event().event_specific_data.check_name) for e in logs}
+    finally:
+        inst.dispose()
+    assert ("aggregate_profit", "profit__reconciliation") in found and len(found) == 20

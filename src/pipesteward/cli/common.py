@@ -119,7 +119,15 @@ def load(spec: Path) -> Steward:
 
     steward = Steward.from_path(spec, executor=through_dagster)
     steward.warn = warn
+    steward.on_checked = lambda results: checks_to_dagster(steward, results)
     return steward
+
+
+def checks_to_dagster(steward: Steward, results: list[Any]) -> None:
+    """Checks run by a command show in the Dagster UI too (as runless evaluations)."""
+    from pipesteward.orchestration.checks import report
+
+    report(steward, results)
 
 
 def through_dagster(steward: Steward, start: date, end: date, **kw: Any) -> Any:

@@ -97,3 +97,24 @@ def asset_checks(steward: Steward) -> list[Any]:
     return [_pipeline_checks(steward, p) for p in sorted({p for c in CHECKS for p in c.pipelines})
             if p in ids]
 
+
+
+def report(steward: Steward, results: list[CheckResult]) -> None:
+    """Results of checks run outside Dagster (`steward check`, `run`, `demo`) recorded in the
+    project's Dagster instance as runless asset check evaluations: the UI shows them too. The
+    ops store already holds them: a Dagster storage that fails here only warns."""
+    from pipesteward.orchestration.instance import instance
+
+    try:
+        inst = instance(steward.paths.dagster_home, steward.spec.base_dir)
+        try:
+            for r in results:
+                e = _result(r)
+                inst.report_runless_asset_event(dg.AssetCheckEvaluation(
+                    asset_key=e.asset_key or dg.AssetKey(r.pipeline), check_name=check_name(r.id),
+                    passed=r.passed, severity=SEVERITY[r.severity], description=r.message,
+                    metadata=dict(e.metadata), blocking=r.blocking))
+        finally:
+            inst.dispose()
+    except Exception as e:  # noqa: BLE001 - the command's results stand without the UI
+        steward.warn(f"the check results are recorded, but not shown in the Dagster UI: {e}")
