@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -69,7 +70,9 @@ def handle_errors(fn: F) -> F:
 
 def _print_error(message: str) -> None:
     for line in message.splitlines() or [""]:
-        err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+        # The message is plain text: brackets in it (`pipesteward[spark]`) are not markup.
+        err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True,
+                  soft_wrap=True)
 
 
 def now() -> datetime:

@@ -29,7 +29,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from pipesteward.days import month_end, parse_month
-from pipesteward.errors import StoreUnavailable
+from pipesteward.errors import StoreUnavailable, UserError
 from pipesteward.metrics.lock import LakeBusy
 from pipesteward.metrics.models import (
     MODELS,
@@ -166,6 +166,8 @@ def _model_asset(steward: Steward, name: str, daily: Any, monthly: Any) -> dg.As
             raise
         except (StoreUnavailable, LakeBusy) as e:
             # Waited for already; a retry cannot mend a damaged store or free a held lake.
+            raise dg.Failure(description=str(e), allow_retries=False) from e
+        except UserError as e:  # a setting to fix (e.g. compute.spark_master): not retried
             raise dg.Failure(description=str(e), allow_retries=False) from e
         return dg.MaterializeResult(metadata={
             "rows": result.rows,

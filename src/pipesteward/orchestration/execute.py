@@ -68,6 +68,9 @@ def run_range(
         tags[DAY_TAG] = end.isoformat()
     resources = {"model_runs": dg.ResourceDefinition.hardcoded_resource(runs)}
     try:
+        # Settings the engine refuses (an unreachable Spark master) are bad input: they fail
+        # here, once, not in retried steps.
+        runs.runner(engine).runner.engine  # noqa: B018
         daily = [m for m in models if MODELS[m].grain == "day"]
         if daily:
             result = _execute(daily_job(daily), every, inst, resources, {

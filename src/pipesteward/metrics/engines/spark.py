@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +39,7 @@ def spark_type(sql_type: str) -> str:
         return "TIMESTAMP_NTZ"
     return data_type.sql(dialect="spark")
 
+CLUSTER_SHUFFLE_PARTITIONS = 16
 LOG4J = Path(__file__).with_name("log4j2.properties")
 
 # Spark reports the JVM's failures as text (Py4JJavaError, captured exceptions, Connect errors).
@@ -70,6 +72,27 @@ def local_cores(master: str) -> int:
     return os.cpu_count() or 1 if m.group(1) == "*" else int(m.group(1))
 
 
+CONNECT_SECONDS = 5.0  # how long to wait for a cluster's master or Connect server to answer
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def endpoints(master: str) -> list[tuple[str, int]]:
+    """The (host, port) a `spark://` master (several for a standby list) or an `sc://` Connect
+    URL names, with Spark's default ports; none for local, yarn or k8s (no single address)."""
+    scheme, _, rest = master.partition("://")
+    if scheme not in ("spark", "sc") or not rest:
+        return []
+    default = 7077 if scheme == "spark" else 15002
+    hosts = rest.split("/")[0].split(";")[0]
+    found = []
+    for item in hosts.split(","):
+        host, _, port = item.strip().rpartition(":") if ":" in item else (item.strip(), "", "")
+        host = host.strip("[]")
+        if host and (not port or port.isdigit()):
+            found.append((host, int(port) if port else default))
+    return found
+
+
 def _driver_memory(limit: str | None) -> str | None:
     """`compute.memory_limit` ("4GB", "512MB", "8GiB") in Spark's spelling ("4g", "512m")."""
     m = re.fullmatch(r"\s*(\d+)\s*([kmgt])i?b?\s*", (limit or "").lower())
@@ -88,11 +111,24 @@ def session_conf(settings: EngineSettings) -> dict[str, str]:
         # A range reads one file per day and table: list them on the driver, not in a job.
         "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
     }
-    if is_local(settings.spark_master):
+    master = settings.spark_master
+    if is_local(master):
         # Small shuffles on one machine: one partition per thread, not the cluster's 200.
-        conf["spark.sql.shuffle.partitions"] = str(local_cores(settings.spark_master))
+        conf["spark.sql.shuffle.partitions"] = str(local_cores(master))
+    else:
+        # A day is small next to a cluster: start from a modest shuffle, and let adaptive
+        # execution merge its partitions up to the advisory size (64 MB) rather than keep one
+        # task per core; a large range still splits by size.
+        conf["spark.sql.adaptive.enabled"] = "true"
+        conf["spark.sql.adaptive.coalescePartitions.enabled"] = "true"
+        conf["spark.sql.adaptive.coalescePartitions.parallelismFirst"] = "false"
+        conf["spark.sql.shuffle.partitions"] = str(CLUSTER_SHUFFLE_PARTITIONS)
+    hosts = endpoints(master)
+    if is_local(master) or (hosts and all(h in _LOOPBACK for h, _ in hosts)):
+        # Executors on this machine: keep the driver off the outside address.
         conf["spark.driver.bindAddress"] = "127.0.0.1"
         conf["spark.driver.host"] = "127.0.0.1"
+    if is_local(master):
         memory = _driver_memory(settings.memory_limit)
         if memory:
             conf["spark.driver.memory"] = memory
@@ -114,6 +150,9 @@ class SparkEngine:
             ) from None
         self.settings = settings
         master = settings.spark_master
+        if master.startswith("sc://"):
+            _check_connect_client(master)
+        _check_reachable(master)
         builder = SparkSession.builder.appName("pipesteward")
         builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
         for key, value in session_conf(settings).items():
@@ -213,6 +252,43 @@ def _forward(stream: Any) -> None:
     for line in iter(stream.readline, b""):
         if not _STARTUP_NOISE.search(line):
             os.write(2, line)
+
+
+def _check_connect_client(master: str) -> None:
+    """A Connect URL needs pyspark's Connect client (grpcio, grpcio-status, ...); pyspark names
+    the missing package when it loads the client."""
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+            import pyspark.sql.connect.session  # noqa: F401
+    except ImportError as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(
+            f"compute.spark_master {master} is a Spark Connect URL but its client cannot load "
+            f"({reason}); pip install 'pipesteward[spark]' (pyspark[connect]), or use a "
+            "spark:// or local[N] master"
+        ) from None
+
+
+def _check_reachable(master: str, timeout: float = CONNECT_SECONDS) -> None:
+    """A spark:// master or sc:// server that does not answer is a setting to fix, found in
+    seconds: Spark itself retries registering with a master for a minute, and a Connect
+    client for minutes, before it fails."""
+    hosts = endpoints(master)
+    reasons = []
+    for host, port in hosts:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return
+        except OSError as e:
+            reasons.append(f"{host}:{port}: {e.strerror or e}")
+    if hosts:
+        what = "Spark Connect server" if master.startswith("sc://") else "Spark master"
+        raise UserError(
+            f"compute.spark_master {master}: no {what} answers ({'; '.join(reasons)}); start "
+            "it, or set compute.spark_master to a reachable URL (or local[2], or use "
+            "--engine duckdb)"
+        )
 
 
 def as_duckdb_schema(table: Any) -> Any:
