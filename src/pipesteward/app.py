@@ -47,6 +47,7 @@ class Paths:
     lake: Path
     dagster_home: Path
     database_url: str
+    dagster_database_url: str | None = None  # STEWARD_DAGSTER_DATABASE_URL (docs/deploy.md)
 
 
 def resolve_paths(spec: Spec, env: Mapping[str, str]) -> Paths:
@@ -60,7 +61,8 @@ def resolve_paths(spec: Spec, env: Mapping[str, str]) -> Paths:
     url = env.get("STEWARD_DATABASE_URL") or spec.storage.database_url
     if not url:
         url = f"sqlite:///{root / 'steward.db'}"
-    return Paths(root=root, lake=lake, dagster_home=dagster, database_url=url)
+    return Paths(root=root, lake=lake, dagster_home=dagster, database_url=url,
+                 dagster_database_url=env.get("STEWARD_DAGSTER_DATABASE_URL") or None)
 
 
 class Executor(Protocol):

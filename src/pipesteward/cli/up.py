@@ -104,7 +104,7 @@ def up(
 
     steward = load(spec)
     project, home = steward.spec.base_dir, steward.paths.dagster_home
-    write_config(home, project)
+    write_config(home, project, steward.paths.dagster_database_url)
     env = {**os.environ, "DAGSTER_HOME": str(home.resolve()),
            "STEWARD_SPEC": str(Path(spec).resolve())}
     group = Group()

@@ -106,7 +106,8 @@ def report(steward: Steward, results: list[CheckResult]) -> None:
     from pipesteward.orchestration.instance import instance
 
     try:
-        inst = instance(steward.paths.dagster_home, steward.spec.base_dir)
+        inst = instance(steward.paths.dagster_home, steward.spec.base_dir,
+                        steward.paths.dagster_database_url)
         try:
             for r in results:
                 e = _result(r)

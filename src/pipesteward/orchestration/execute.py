@@ -62,7 +62,8 @@ def run_range(
     every: list[dg.AssetsDefinition | dg.AssetSpec] = [
         *source_specs(steward), *shared_specs(), *model_assets(steward, first)]
     report = RangeReport(start, end)
-    inst = instance(steward.paths.dagster_home, steward.spec.base_dir)
+    inst = instance(steward.paths.dagster_home, steward.spec.base_dir,
+                    steward.paths.dagster_database_url)
     tags = {**(tags or {}), ENGINE_TAG: engine or steward.spec.compute.engine}
     if start == end:
         tags[DAY_TAG] = end.isoformat()
