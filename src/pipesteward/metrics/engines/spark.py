@@ -173,7 +173,10 @@ class SparkEngine:
     def _register(self, relation: Relation) -> None:
         cols = relation.columns
         if relation.files:
-            df = self.spark.read.parquet(*[p.as_posix() for p in relation.files])
+            # file: URLs, so a cluster whose default file system is HDFS (YARN, EMR) reads
+            # the shared mount the driver sees, not HDFS paths of the same name.
+            df = self.spark.read.parquet(*[f"file://{p.absolute().as_posix()}"
+                                           for p in relation.files])
             if all(cols.values()):
                 df = df.selectExpr(
                     *[f"CAST(`{c}` AS {spark_type(t)}) AS `{c}`" for c, t in cols.items()]
