@@ -50,3 +50,20 @@ def test_dagster_and_fastapi_live_only_in_their_layers() -> None:
         capture_output=True, text=True, cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_oncall_who_does_not_import_the_source_contracts(project: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pipesteward.cli import app\n"
+        "try:\n"
+        f"    app(['oncall', 'who', '--spec', {str(project)!r}, '--at', '2026-12-25T12:00'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('\\n' + ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    modules = set(done.stdout.strip().splitlines()[-1].split())
+    assert not modules & {"pipesteward.metrics.contract", "pipesteward.metrics.quality",
+                          "pipesteward.checks.sources", "sqlglot"}

@@ -112,7 +112,7 @@ COMMANDS = {
 SUBCOMMANDS = {
     "oncall": {"who", "schedule", "ical", "plan", "swap", "unavailable", "override"},
     "incidents": {"list", "ack", "resolve"},
-    "data": {"generate"},
+    "data": {"generate", "accept"},
 }
 
 LABELS = ["**Check:**", "**Symptoms:**", "**Diagnose:**", "**Fix:**", "**Escalate to:**"]
@@ -227,3 +227,39 @@ def test_runbook_command_shows_the_checks(project: Path) -> None:
     for heading, _, check in ISSUES["aggregate_profit"]:
         assert heading in result.output
         assert check in result.output
+
+
+def all_sections(text: str) -> dict[str, str]:
+    """Every `###` section of a runbook, heading -> body."""
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        if line.startswith("### "):
+            current = line[4:].strip()
+            sections[current] = []
+        elif line.startswith("#"):
+            current = None
+        elif current is not None:
+            sections[current].append(line)
+    return {k: "\n".join(v) for k, v in sections.items()}
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_the_source_and_output_checks_have_their_runbook_section(pipeline: str) -> None:
+    from pipesteward.checks.registry import CHECKS
+    from pipesteward.checks.sources import readers
+
+    name, primary, secondary = OWNERS[pipeline]
+    sections = all_sections(read(pipeline))
+    for check in [c for c in CHECKS if c.id.startswith(("source.", "output."))]:
+        covers = (any(pipeline in readers(t) for t in check.pipelines)
+                  if check.scope == "source" else pipeline in check.pipelines)
+        if not covers:
+            continue
+        found = [b for b in sections.values() if f"**Check:** `{check.id}`" in b]
+        assert len(found) == 1, (pipeline, check.id)
+        body = found[0]
+        positions = [body.find(label) for label in LABELS]
+        assert -1 not in positions and positions == sorted(positions), (pipeline, check.id)
+        assert (f"**Escalate to:** Engineer {secondary} (secondary), then Engineer {primary} "
+                "(primary)") in " ".join(body.split()), (pipeline, check.id)

@@ -204,7 +204,16 @@ class Steward:
             deadline_at=self.spec.schedule.deadline, team_tz=self.spec.team.tz,
             reporting_timezone=self.spec.reporting.timezone,
             verify_exports=lambda d: self._exports().verify_day(d),
+            volume=self.volume_settings(),
         )
+
+    def volume_settings(self) -> Any:
+        """`contracts.volume` of the spec, as the source checks take it."""
+        from pipesteward.metrics.contract import VolumeSettings
+
+        v = self.spec.contracts.volume
+        return VolumeSettings(weeks=v.weeks, min_weeks=v.min_weeks, warn=v.warn,
+                              error=v.error, floor=v.floor)
 
     def _exports(self) -> ExportService:
         from pipesteward.exports.service import ExportService, targets
@@ -361,7 +370,8 @@ class Steward:
                                   spill_dir=self.paths.root / "tmp" / "spill",
                                   spark_master=c.spark_master)
         runner = ModelRunner(self.paths.lake, reporting_timezone=self.spec.reporting.timezone,
-                             engine=engine or c.engine, settings=settings)
+                             engine=engine or c.engine, settings=settings,
+                             volume=self.volume_settings())
         return RecordedRunner(runner, self.store, self.clock, hold=self.lake_lock.held)
 
     def generate_data(self, start: date, days: int, users: int, seed: int = 0,
@@ -410,6 +420,31 @@ class Steward:
         if stop is not None:
             raise stop
         return report
+
+    def accept_source(self, table: str, day: date, *, reason: str, by: str,
+                      at: datetime) -> dict[str, Any]:
+        """Release a quarantined source partition knowingly (its current files), in the audit
+        log; a later re-delivery needs a new look."""
+        from pipesteward.metrics.contract import CONTRACTS
+        from pipesteward.metrics.quality import on_duckdb
+
+        if table not in CONTRACTS:
+            raise UserError(f"unknown source '{table}'; the sources are {', '.join(CONTRACTS)}")
+        if not reason.strip():
+            raise UserError("--reason: say why the partition is right as it is")
+        quality = on_duckdb(self.paths.lake, self.volume_settings())
+        if not quality.complete(table, day):
+            raise NotFound(f"sources/{table}/date={day} has not landed (no _SUCCESS marker); "
+                           "there is nothing to accept")
+        why = quality.problem(table, day)
+        accepted = quality.accept(table, day, reason=reason.strip(), by=by, at=at)
+        with self.store.transaction() as session:
+            self.store.audit(session, at=at, actor=by, action="source.accepted",
+                             subject=f"{table}/date={day}",
+                             detail={"reason": accepted.reason, "problem": why,
+                                     "fingerprint": accepted.fingerprint})
+        return {"source": table, "date": day.isoformat(), "reason": accepted.reason,
+                "by": by, "was": why}
 
     def runs(self, **filters: Any) -> list[Run]:
         """Run records, newest first (filters: pipeline, day, status, run_id, limit)."""

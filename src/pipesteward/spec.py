@@ -170,6 +170,21 @@ class Schedule(_Model):
     _check_times = field_validator("run_at", "deadline", mode="before")(_hhmm)
 
 
+class Volume(_Model):
+    """`contracts.volume`: a source partition's rows and money sums against the same weekday
+    of recent weeks (docs/contracts.md)."""
+
+    weeks: int = Field(default=4, ge=1)
+    min_weeks: int = Field(default=3, ge=2)
+    warn: float = Field(default=4.0, gt=0)
+    error: float = Field(default=8.0, gt=0)
+    floor: float = Field(default=0.1, gt=0)
+
+
+class Contracts(_Model):
+    volume: Volume = Volume()
+
+
 class Review(_Model):
     period_days: int = Field(default=90, gt=0)
 
@@ -182,6 +197,7 @@ class Spec(_Model):
     reporting: Reporting = Reporting()
     compute: Compute = Compute()
     schedule: Schedule = Schedule()
+    contracts: Contracts = Contracts()
     review: Review = Review()
     # Where the spec was read from; relative paths resolve against its folder.
     path: Path | None = Field(None, exclude=True)

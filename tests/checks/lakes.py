@@ -42,6 +42,23 @@ def write(folder: Path, name: str, data: dict, schema: pa.Schema | None = None,
     return path
 
 
+def source_rows(table: str, d: date) -> dict:  # type: ignore[type-arg]
+    """Two rows of the source for day d that meet its contract (users 1 and 2)."""
+    noon = datetime(d.year, d.month, d.day, 12)
+    loaded = [noon + timedelta(hours=13)] * 2
+    if table == "users":
+        return {"user_id": [1, 2], "signup_at": [noon] * 2, "country": ["US"] * 2,
+                "is_test": [False] * 2, "loaded_at": loaded}
+    if table == "events":
+        return {"user_id": [1, 2], "event_at": [noon] * 2, "event_type": ["page_view"] * 2,
+                "platform": ["web"] * 2, "loaded_at": loaded}
+    amount = pa.array([Decimal("10.00")] * 2, MONEY)
+    return {"order_id": [d.toordinal() * 10 + 1, d.toordinal() * 10 + 2], "user_id": [1, 2],
+            "ordered_at": [noon] * 2, "status": ["completed"] * 2, "revenue": amount,
+            "cost_of_goods": amount, "shipping_cost": amount, "payment_fee": amount,
+            "refunded_amount": amount, "loaded_at": loaded}
+
+
 def touch(path: Path, at: datetime) -> None:
     path.touch()
     os.utime(path, (at.timestamp(), at.timestamp()))
@@ -128,9 +145,7 @@ def build(root: Path, start: date = date(2026, 2, 25), days: int = 8) -> HandLak
             "logic_version": [VERSIONS["aggregate_engagement"]]})
         for table in ("orders", "users", "events"):
             folder = root / "sources" / table / f"date={d}"
-            write(folder, "part-0.parquet", {
-                "user_id": [1, 2], "loaded_at": [datetime(d.year, d.month, d.day) +
-                                                 timedelta(hours=25)] * 2}, mtime=T0)
+            write(folder, "part-0.parquet", source_rows(table, d), mtime=T0)
             touch(folder / "_SUCCESS", T0)
     months: dict[str, dict] = {}
     for key in sorted({d.strftime("%Y-%m") for d in all_days}):

@@ -4,7 +4,6 @@ blocking on investor pipelines."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import dagster as dg
 import pytest
@@ -38,8 +37,8 @@ def run_checks(steward: Steward, day: date) -> dict[tuple[str, str], dg.AssetChe
 def test_every_check_is_an_asset_check_with_its_severity_and_blocking(team: Steward) -> None:
     specs = {(s.asset_key.to_user_string(), s.name): s
              for d in asset_checks(team) for s in d.check_specs}
-    expected = {(p, check_name(c.id)) for c in CHECKS for p in c.pipelines}
-    assert set(specs) == expected and len(specs) == 20
+    expected = {(p, check_name(c.id)) for c in CHECKS for p in c.pipelines if c.scope == "pipeline"}
+    assert set(specs) == expected and len(specs) == 23
     audience = {p.id: p.audience for p in team.spec.pipelines}
     for (pipeline, name), spec in specs.items():
         check = next(c for c in CHECKS if check_name(c.id) == name)
@@ -53,9 +52,8 @@ def test_every_check_is_an_asset_check_with_its_severity_and_blocking(team: Stew
 def test_asset_checks_pass_on_a_clean_lake_and_fail_on_a_broken_one(team: Steward) -> None:
     day = date(2026, 3, 2)
     evaluations = run_checks(team, day)
-    assert len(evaluations) == 20 and all(e.passed for e in evaluations.values())
-    HandLake(team.paths.lake, []).rewrite("aggregate_profit", day.isoformat(),
-                                          revenue=Decimal("1.00"))
+    assert len(evaluations) == 23 and all(e.passed for e in evaluations.values())
+    HandLake(team.paths.lake, []).rewrite("aggregate_profit", day.isoformat(), orders=999)
     evaluations = run_checks(team, day)
     failed = {k for k, e in evaluations.items() if not e.passed}
     assert failed == {("aggregate_profit", "profit__reconciliation"),
@@ -73,7 +71,7 @@ def test_the_project_definitions_carry_the_checks(team: Steward) -> None:
     defs = build(team).defs
     keys = {(k.asset_key.to_user_string(), k.name)
             for k in defs.resolve_asset_graph().asset_check_keys}
-    assert ("aggregate_profit", "profit__reconciliation") in keys and len(keys) == 20
+    assert ("aggregate_profit", "profit__reconciliation") in keys and len(keys) == 23
 
 
 def test_checks_run_by_a_command_show_in_the_dagster_ui(team: Steward) -> None:
@@ -92,4 +90,5 @@ def test_checks_run_by_a_command_show_in_the_dagster_ui(team: Steward) -> None:
                   e.get_dagster_event().event_specific_data.check_name) for e in logs}
     finally:
         inst.dispose()
-    assert ("aggregate_profit", "profit__reconciliation") in found and len(found) == 20
+    assert ("aggregate_profit", "profit__reconciliation") in found and len(found) == 30
+    assert ("orders", "source__contract") in found  # the source checks show on their table

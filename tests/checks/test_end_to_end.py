@@ -68,7 +68,7 @@ def lake(project: Project) -> HandLake:
 def test_a_clean_generated_lake_passes_every_check(clean: Project) -> None:
     for day in (START, date(2026, 2, 28), date(2026, 3, 1), END):
         results = clean.check(day)
-        assert len(results) == 20
+        assert len(results) == 30
         assert [r for r in results if not r.passed] == [], day
     report = clean.steward.export(END, at=AT, sleep=lambda s: None)
     assert {d.status for d in report.deliveries} == {"verified"}
@@ -88,15 +88,13 @@ def test_injected_late_orders_fail_source_freshness(tmp_path: Path) -> None:
     assert project.failures() == {}
 
 
-def test_injected_duplicates_fail_reconciliation(tmp_path: Path) -> None:
+def test_injected_duplicates_fail_the_orders_contract(tmp_path: Path) -> None:
     project = generated(tmp_path / "team", "duplicates")
     failures = assert_fails(
-        project, pairs("profit.reconciliation", *PROFIT),
-        {"profit.reconciliation": "steward run --date 2026-03-05 --only unit_profit,"
-                                  "aggregate_profit"})
-    assert "duplicated order rows" in failures[("profit.reconciliation",
-                                                "aggregate_profit")].message
-    with pytest.raises(RunFailed, match="profit.reconciliation"):
+        project, {("source.contract", "orders")},
+        {"source.contract": "steward data accept orders 2026-03-05"})
+    assert "order_id,loaded_at must be unique" in failures[("source.contract", "orders")].message
+    with pytest.raises(RunFailed, match="source.contract"):
         project.steward.export(END, at=AT, sleep=lambda s: None)
     assert not (project.steward.spec.base_dir / "exports").exists()
 
@@ -118,16 +116,15 @@ def test_an_injected_delayed_partition_fails_source_freshness(tmp_path: Path) ->
     assert project.failures(at=morning_after(END, 7)) == {}
 
 
-def test_injected_schema_drift_fails_the_run_as_bad_source_data(tmp_path: Path) -> None:
+def test_injected_schema_drift_fails_the_orders_contract(tmp_path: Path) -> None:
     project = generated(tmp_path / "team", "schema_drift")
-    failures = assert_fails(
-        project,
-        pairs("profit.pipeline_failure", *PROFIT_READERS)
-        | pairs("growth.completeness", "daily_growth", "aggregate_growth"),
-        {"profit.pipeline_failure": "steward run --date 2026-03-05 --only"})
-    failed = failures[("profit.pipeline_failure", "aggregate_profit")]
-    assert failed.figures["classification"] == "source_data"
-    assert "source orders, partition date=2026-03-05, column" in failed.message
+    failures = assert_fails(project, {("source.contract", "orders")},
+                            {"source.contract": "steward run --date 2026-03-05"})
+    failed = failures[("source.contract", "orders")]
+    assert "column revenue: the column is double, expected DECIMAL(18,2)" in failed.message
+    assert "part-0.parquet" in failed.message
+    # the runs that would read it were refused, and say why in their run records
+    assert project.steward.runs(pipeline="aggregate_profit", day=END)[0].error_kind == "source"
 
 
 def test_an_injected_missing_day_fails_completeness(tmp_path: Path) -> None:
@@ -152,7 +149,8 @@ def test_an_injected_missing_day_fails_completeness(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ by editing the lake
 def test_an_edited_aggregate_fails_reconciliation_and_blocks_the_export(clean: Project) -> None:
     lake(clean).rewrite("aggregate_profit", END.isoformat(), revenue=Decimal("1.00"))
-    failures = assert_fails(clean, pairs("profit.reconciliation", *PROFIT),
+    failures = assert_fails(clean, pairs("profit.reconciliation", *PROFIT)
+                            | pairs("output.invariants", "aggregate_profit"),
                             {"profit.reconciliation": "steward run --date 2026-03-05"})
     assert failures[("profit.reconciliation", "aggregate_profit")].figures["revenue"][
         "aggregate_profit"] == 1.0
@@ -187,15 +185,17 @@ def test_data_landing_after_the_run_fails_source_freshness(clean: Project) -> No
                  {"profit.source_freshness": "to absorb the late data"})
 
 
-def test_duplicated_rows_in_the_delivery_fail_reconciliation(clean: Project) -> None:
+def test_duplicated_rows_in_the_delivery_quarantine_the_partition(clean: Project) -> None:
     folder = clean.lake / "sources/orders" / f"date={END}"
     table = pq.read_table(folder / "part-0.parquet")
     pq.write_table(table.slice(0, 2), folder / "part-1.parquet")
     landed = (folder / "_SUCCESS").stat().st_mtime  # delivered with the partition, not late
     os.utime(folder / "part-1.parquet", (landed, landed))
-    run_models(clean.steward, END, END, morning_after(END, 8))
-    assert_fails(clean, pairs("profit.reconciliation", *PROFIT),
-                 {"profit.reconciliation": "re-deliver the partition without duplicates"})
+    assert run_models(clean.steward, END, END, morning_after(END, 8))  # refused
+    failures = assert_fails(clean, {("source.contract", "orders")},
+                            {"source.contract": "re-deliver a fixed partition"})
+    assert failures[("source.contract", "orders")].figures["violations"][
+        "unique:order_id,loaded_at"]["rows"] == 2
 
 
 def test_a_removed_success_marker_fails_source_freshness(clean: Project) -> None:
@@ -214,7 +214,8 @@ def test_a_lost_daily_growth_day_fails_completeness(clean: Project) -> None:
 
 def test_an_infinite_growth_rate_fails_calculation(clean: Project) -> None:
     lake(clean).rewrite("aggregate_growth", "2026-03", revenue_mom=float("inf"))
-    assert_fails(clean, pairs("growth.calculation", "aggregate_growth"),
+    assert_fails(clean, pairs("growth.calculation", "aggregate_growth")
+                 | pairs("output.invariants", "aggregate_growth"),
                  {"growth.calculation": "steward run --date 2026-03-05 --only aggregate_growth"})
 
 

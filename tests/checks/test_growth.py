@@ -32,7 +32,8 @@ def test_a_wrong_daily_rate_fails_calculation_on_both_growth_pipelines(lake) -> 
 
 def test_an_infinite_rate_fails_calculation(lake) -> None:  # type: ignore[no-untyped-def]
     lake.rewrite("aggregate_growth", "2026-03", revenue_mom=float("inf"))
-    results = assert_only_fails(lake, DAY, {("growth.calculation", "aggregate_growth")},
+    results = assert_only_fails(lake, DAY, {("growth.calculation", "aggregate_growth"),
+                                            ("output.invariants", "aggregate_growth")},
                                 "steward run --date 2026-03-02 --only aggregate_growth")
     assert "revenue_mom of 2026-03 is inf" in results[0].message or any(
         "revenue_mom of 2026-03 is inf" in r.message for r in results)

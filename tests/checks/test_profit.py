@@ -28,7 +28,9 @@ def test_a_consistent_lake_passes_every_check(lake) -> None:  # type: ignore[no-
 
 
 def test_aggregate_profit_off_by_a_cent_more_than_tolerance_fails_reconciliation(lake) -> None:  # type: ignore[no-untyped-def]
-    lake.rewrite("aggregate_profit", DAY.isoformat(), revenue=Decimal("999.99"))
+    cost = lake.lake.model_day("aggregate_profit", DAY)[0]["cost"]
+    lake.rewrite("aggregate_profit", DAY.isoformat(), revenue=Decimal("999.99"),
+                 profit=Decimal("999.99") - cost)  # consistent row: only the sums differ
     results = assert_only_fails(
         lake, DAY, {("profit.reconciliation", "aggregate_profit"),
                     ("profit.reconciliation", "unit_profit")},
@@ -42,6 +44,7 @@ def test_aggregate_profit_off_by_a_cent_more_than_tolerance_fails_reconciliation
 def test_reconciliation_tolerates_a_cent(lake) -> None:  # type: ignore[no-untyped-def]
     rows = lake.lake.model_day("aggregate_profit", DAY)
     lake.rewrite("aggregate_profit", DAY.isoformat(),
+                 revenue=rows[0]["revenue"] + Decimal("0.01"),
                  profit=rows[0]["profit"] + Decimal("0.01"))
     assert_all_pass(lake, DAY)
 

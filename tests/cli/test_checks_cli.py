@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ def test_a_clean_lake_passes_every_check(spec: Path) -> None:
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert data["date"] == "2026-03-02"
-    assert len(data["checks"]) == 20 and all(c["passed"] for c in data["checks"])
+    assert len(data["checks"]) == 30 and all(c["passed"] for c in data["checks"])
     assert set(data["checks"][0]) == {"id", "pipeline", "partition", "passed", "severity",
                                       "blocking", "message", "figures"}
     # Each check's pipelines, as the registry declares them: the ids that ran on them agree.
@@ -44,12 +43,12 @@ def test_a_clean_lake_passes_every_check(spec: Path) -> None:
     for c in data["checks"]:
         assert c["pipeline"] in data["covers"][c["id"]], c
     table = steward(spec, "check", "--date", "2026-03-02", "--at", AT)
-    assert table.exit_code == 0 and "20 passed, 0 failed" in table.stdout
+    assert table.exit_code == 0 and "30 passed, 0 failed" in table.stdout
 
 
 def test_a_failed_check_exits_1_and_blocks_the_export(spec: Path) -> None:
     HandLake(spec.parent / ".steward" / "lake", []).rewrite(
-        "aggregate_profit", "2026-03-02", revenue=Decimal("1.00"))
+        "aggregate_profit", "2026-03-02", orders=999)
     done = steward(spec, "check", "--date", "2026-03-02", "--at", AT, "--json")
     assert done.exit_code == 1
     failed = [c for c in json.loads(done.stdout)["checks"] if not c["passed"]]
@@ -68,7 +67,7 @@ def test_export_then_incidents(spec: Path) -> None:
     csv = spec.parent / "exports/day/date=2026-03-02/investor_metrics.csv"
     csv.write_text(csv.read_text() + "day,2026-03-02,x,y,1.0,v\n")
     check = steward(spec, "check", "--date", "2026-03-02", "--at", AT)
-    assert check.exit_code == 1 and "19 passed, 1 failed" in check.stdout
+    assert check.exit_code == 1 and "29 passed, 1 failed" in check.stdout
     listed = json.loads(steward(spec, "incidents", "list", "--json").stdout)["incidents"]
     assert [(i["check"], i["status"]) for i in listed] == [("engagement.export", "open")]
     assert listed[0]["deliveries"] == []

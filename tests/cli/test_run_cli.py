@@ -21,7 +21,7 @@ def steward(*args: str) -> object:
 def test_generate_run_twice_backfill_and_runs(project: Path) -> None:
     spec = str(project)
     done = steward("data", "generate", "--spec", spec, "--start", "2025-02-20", "--days", "12",
-                   "--users", "300", "--seed", "4", "--json")
+                   "--users", "1000", "--seed", "4", "--json")
     assert done.exit_code == 0, done.output
     generated = json.loads(done.output)
     assert generated["rows"]["events"] > 0 and generated["partitions"] > 12
@@ -91,7 +91,7 @@ def test_run_json_carries_checks_and_exports_and_says_when_a_check_failed(
     done = steward("run", "--spec", spec, "--date", "2025-02-25", "--json")
     assert done.exit_code == 0, done.output
     clean = json.loads(done.stdout)
-    assert clean["ok"] is True and len(clean["checks"]) == 20
+    assert clean["ok"] is True and len(clean["checks"]) == 30
     assert {e["status"] for e in clean["exports"]} == {"verified"}
     # A month with a day missing: growth.completeness (ERROR, blocking) fails on the next run.
     shutil.rmtree(project.parent / ".steward/lake/models/daily_growth/date=2025-02-21")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,7 @@ def test_exporting_a_period_again_replaces_it(team: Steward) -> None:
 
 def test_a_failed_reconciliation_blocks_the_export(team: Steward) -> None:
     lake = HandLake(team.paths.lake, [])
-    lake.rewrite("aggregate_profit", DAY.isoformat(), revenue=Decimal("1.00"))
+    lake.rewrite("aggregate_profit", DAY.isoformat(), orders=999)
     with pytest.raises(RunFailed, match="export of 2026-03-02 refused") as refused:
         team.export(DAY, at=AT, sleep=no_sleep)
     assert "profit.reconciliation on aggregate_profit" in str(refused.value)

@@ -13,7 +13,7 @@ import pytest
 from pipesteward.metrics.lake import Lake
 from pipesteward.metrics.models import MODELS, ORDER, logic_version
 from pipesteward.metrics.runner import ModelRunner
-from tests.metrics.lakes import END, NO_ORDERS_DAY, START, make_lake
+from tests.metrics.lakes import END, NO_ORDERS_DAY, START, accept, make_lake
 from tests.metrics.reference import Reference
 
 
@@ -241,6 +241,10 @@ def test_a_tie_in_loaded_at_goes_to_the_load_that_counts_less(tmp_path: Path) ->
     schema = pq.read_schema(part)
     pq.write_table(pa.Table.from_pylist([{**rows[0], "status": "completed"}], schema=schema),
                    part.with_name("part-2.parquet"))
+    # ties break the contract (one row per order_id and loaded_at): here the models' own
+    # tie-break is under test
+    for tied in {day, tied_day}:
+        accept(lake, "orders", tied, "a tie on purpose")
     _build(lake)
 
     units = Lake(lake).model_table("unit_profit", day.isoformat()).to_pylist()

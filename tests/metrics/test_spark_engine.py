@@ -56,6 +56,7 @@ def backfill(base: Path, root: Path, engine: str, start: date, end: date,
              models: tuple[str, ...] = ORDER, tz: str = "UTC") -> tuple[Path, dict]:
     lake = root / engine
     shutil.copytree(base / "sources", lake / "sources")
+    shutil.copytree(base / "_quality" / "accepted", lake / "_quality" / "accepted")
     runner = ModelRunner(lake, engine=engine, reporting_timezone=tz)
     try:
         return lake, {m: runner.run(m, start, end) for m in models}

@@ -13,6 +13,7 @@ from pipesteward.checks import commands
 from pipesteward.checks.figures import is_bad_rate, is_null, num, ratio, rounded
 from pipesteward.checks.inputs import CheckInputs
 from pipesteward.checks.result import Outcome, skipped
+from pipesteward.checks.sources import held_back
 from pipesteward.days import days_between, month_bounds, month_key, shift_month
 
 REQUIRED = ("date", "new_users", "total_users", "active_users", "revenue", "logic_version")
@@ -186,13 +187,16 @@ def completeness(inputs: CheckInputs, pipeline: str) -> Outcome:
     pending = d in missing and inputs.as_of <= inputs.deadline
     if pending:  # the day itself is not due before its deadline
         missing.remove(d)
+    # Days held back by a quarantined source are reported once, by the source checks.
+    held = {x.isoformat(): why for x in missing if (why := held_back(inputs, "daily_growth", x))}
+    missing = [x for x in missing if x.isoformat() not in held]
     figures = {"period": [start.isoformat(), end.isoformat()],
                "days_expected": (end - start).days + 1,
                "days_present": len(frames),
                "missing_days": [x.isoformat() for x in missing],
                "null_columns": {k.isoformat(): v for k, v in nulls.items()},
-               "pending": [d.isoformat()] if pending else []}
-    if pipeline == "aggregate_growth" and not pending and inputs.lake.model_partition(
+               "pending": [d.isoformat()] if pending else [], "held_back": held}
+    if pipeline == "aggregate_growth" and not pending and not held and inputs.lake.model_partition(
             "aggregate_growth", key) is None:
         missing_month = True
     else:

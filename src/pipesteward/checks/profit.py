@@ -13,6 +13,7 @@ from pipesteward.checks import commands
 from pipesteward.checks.figures import close, rounded, total
 from pipesteward.checks.inputs import CheckInputs, RunInfo
 from pipesteward.checks.result import Outcome, fail, ok, skipped
+from pipesteward.checks.sources import SOURCES, held_back
 
 RECONCILED = ("orders", "revenue", "cost", "profit")
 
@@ -30,23 +31,11 @@ def reconciliation(inputs: CheckInputs, pipeline: str) -> Outcome:
     outcome = reconcile(units, agg, d)
     if not outcome.passed:
         return outcome
-    # The models keep each order_id's latest load, so both sides agree even over duplicated
-    # source rows; a loader that delivers an order twice is still the runbook's inconsistency
-    # (the next re-delivery may differ), so look for them directly.
-    rows, distinct = inputs.lake.duplicate_keys("orders", d, "order_id")
+    # Duplicated source orders are source.contract's (one row per order_id and loaded_at; a
+    # re-delivery with a later loaded_at is allowed, the models keep the latest load).
     users = [u.get("user_id") for u in units]
     twice = len(users) - len(set(users))
-    figures = dict(outcome.figures, source_orders={"rows": rows, "distinct_order_ids": distinct},
-                   unit_profit_users_counted_twice=twice)
-    if rows != distinct:
-        return fail(
-            f"sources/orders/date={d} holds {rows - distinct} duplicated order rows (the same "
-            f"order_id delivered twice); the models count each order's latest load once, so the "
-            f"figures depend on which load is latest. The loader's owners re-deliver the "
-            f"partition without duplicates; then "
-            f"`{commands.run(d, ['unit_profit', 'aggregate_profit'])}`.",
-            **figures,
-        )
+    figures = dict(outcome.figures, unit_profit_users_counted_twice=twice)
     if twice:
         return fail(
             f"unit_profit has {twice} users on more than one row on {d} (a duplicated users "
@@ -100,7 +89,7 @@ OUTAGE = re.compile(
 )
 # The runner's error kinds (store/runs.py) in the runbook's words.
 KINDS = {"resource": "resource_limit", "outage": "outage", "logic": "logic_error",
-         "source": "source_data"}
+         "source": "source_data", "quarantine": "quarantined"}
 
 
 def classify(error: str | None, kind: str | None = None) -> str:
@@ -154,6 +143,12 @@ def pipeline_failure(inputs: CheckInputs, pipeline: str) -> Outcome:
                        finished_at=run.finished_at.isoformat() if run.finished_at else None)
     has_output = inputs.lake.model_partition(pipeline, partition_key(pipeline, d)) is not None
     past_deadline = inputs.as_of > inputs.deadline
+    held = held_back(inputs, pipeline, d) if not has_output or (
+        run is not None and run.status == "failed") else None
+    if held:
+        # Reported once, by source.contract / source.volume on the partition itself.
+        return ok(f"the run of {pipeline} for {d} is held back: {held} (see source.contract "
+                  "and source.volume)", held_back=held, **figures)
     if run is not None and run.status == "failed":
         kind = classify(run.error, run.error_kind)
         if kind == "source_data" and _waiting(inputs, pipeline):
@@ -210,13 +205,6 @@ def _waiting(inputs: CheckInputs, pipeline: str) -> bool:
 
 
 # ------------------------------------------------------------------ profit.source_freshness
-# The sources each pipeline reads for its day (DESIGN section 4; metrics/models).
-SOURCES = {
-    "unit_profit": ("orders", "users"),
-    "aggregate_profit": ("orders", "users"),
-    "daily_growth": ("users", "events", "orders"),
-    "aggregate_engagement": ("events", "users"),
-}
 # Sources whose partition may legitimately be absent (a day without signups).
 OPTIONAL = frozenset({"users"})
 

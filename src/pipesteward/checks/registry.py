@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipesteward.checks import engagement, growth, profit
+from pipesteward.checks import engagement, growth, outputs, profit, sources
 from pipesteward.checks.inputs import CheckInputs
 from pipesteward.checks.result import Outcome, Severity
 
@@ -24,10 +24,35 @@ class Check:
     verifies: str
     severity: Severity
     blocking: bool
-    fn: Callable[[CheckInputs, str], Outcome]
+    fn: Callable[[CheckInputs, str], Outcome | list[Outcome]]
+    # "source": `pipelines` are source tables, each result is one source partition, and a
+    # failure blocks the export of every pipeline that reads the source.
+    scope: str = "pipeline"
 
+
+INVESTOR = ("aggregate_profit", "aggregate_growth", "aggregate_engagement")
 
 CHECKS: tuple[Check, ...] = (
+    Check(
+        "source.contract", sources.TABLES, "data inconsistencies",
+        "each source partition meets its contract: columns and types, NOT NULL keys and "
+        "measures, accepted values, ranges, one row per id and loaded_at, rows on the "
+        "partition's day",
+        Severity.ERROR, True, sources.contract, scope="source",
+    ),
+    Check(
+        "source.volume", ("users", "orders", "events"), "data inconsistencies",
+        "each source partition's rows and money sums are in line with the same weekday of "
+        "recent weeks (contracts.volume); an empty partition is an error unless the source "
+        "has empty days",
+        Severity.ERROR, True, sources.volume, scope="source",
+    ),
+    Check(
+        "output.invariants", INVESTOR, "output failures",
+        "every investor row: profit = revenue - cost to the cent, counts whole and "
+        "non-negative, rates finite or NULL, no day at zero while its sources had rows",
+        Severity.ERROR, True, outputs.invariants,
+    ),
     Check(
         "profit.reconciliation", ("aggregate_profit", "unit_profit"), "data inconsistencies",
         "per day, the sums of unit_profit equal aggregate_profit (orders, revenue, cost, "

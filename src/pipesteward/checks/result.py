@@ -50,6 +50,7 @@ class Outcome:
     message: str
     figures: dict[str, Any] = field(default_factory=dict)
     partition: str | None = None  # default: the checked day
+    severity: Severity | None = None  # default: the check's (source.volume warns or errs)
 
 
 def ok(message: str, **figures: Any) -> Outcome:

@@ -14,7 +14,9 @@ from pipesteward.checks.inputs import CheckInputs, ExportVerification, RunInfo
 from pipesteward.checks.registry import CHECKS
 from pipesteward.checks.result import CheckResult
 from pipesteward.checks.runner import run_checks
+from pipesteward.metrics.contract import VolumeSettings
 from pipesteward.metrics.lake import Lake
+from pipesteward.metrics.quality import on_duckdb
 from pipesteward.store import Store
 
 
@@ -61,6 +63,7 @@ class CheckService:
     team_tz: tzinfo
     reporting_timezone: str
     verify_exports: Callable[[date], Sequence[ExportVerification]]
+    volume: VolumeSettings = VolumeSettings()
 
     def inputs(self, day: date, as_of: datetime,
                runs: Sequence[RunInfo] | None = None) -> CheckInputs:
@@ -73,6 +76,7 @@ class CheckService:
             versions=current_versions(self.reporting_timezone),
             definitions=current_definitions(self.reporting_timezone),
             verify_exports=self.verify_exports,
+            quality=on_duckdb(self.lake, self.volume),
         )
 
     def check_day(self, day: date, *, as_of: datetime,

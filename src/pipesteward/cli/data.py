@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
+from pipesteward.cli.actor import ByOpt, actor
 from pipesteward.cli.common import (
     JsonOpt,
     SpecOpt,
     emit_json,
     handle_errors,
     load,
+    now,
     out,
     parse_date,
     table,
@@ -24,6 +26,7 @@ data_app = typer.Typer(help="Source data in the lake.", no_args_is_help=True)
 def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
     data_app.command("generate")(generate)
+    data_app.command("accept")(accept)
 
 
 @handle_errors
@@ -38,7 +41,9 @@ def generate(
         typer.Option(
             "--inject",
             help="A failure mode to inject, KIND or KIND:YYYY-MM-DD (repeatable): late_orders, "
-            "missing_day, duplicates, delayed_partition, schema_drift.",
+            "missing_day, duplicates, delayed_partition, schema_drift, null_revenue, "
+            "upper_status, empty_orders, redelivered_orders, null_user_id, null_ordered_at, "
+            "null_status, null_order_id, null_is_test.",
         ),
     ] = None,
     replace: Annotated[bool, typer.Option(
@@ -83,3 +88,27 @@ def generate(
         out.print(f"injected {kind} on {day}")
     out.print(f"{result.total_rows:,} rows in {seconds:.1f}s "
               f"({per_minute / 1e6:.1f} M rows/minute)")
+
+
+@handle_errors
+def accept(
+    source: Annotated[str, typer.Argument(help="The source: users, orders, events or "
+                                          "experiment_assignments.")],
+    day: Annotated[str, typer.Argument(help="The partition's day, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the partition is right as it "
+                                        "is (kept in the audit log).")],
+    by: ByOpt = None,
+    spec: SpecOpt = Path("steward.yaml"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Release a quarantined source partition knowingly: the models read it again."""
+    steward = load(spec)
+    who = actor(steward, by, action="accept it")
+    done = steward.accept_source(source, parse_date(day, "DAY"), reason=reason, by=who,
+                                 at=now())
+    if as_json:
+        emit_json(done)
+        return
+    was = f" ({done['was']})" if done["was"] else " (it was not quarantined)"
+    out.print(f"accepted sources/{source}/date={done['date']}{was} by {who}: {done['reason']}; "
+              f"run `steward run --date {done['date']}` to compute the days it held back")

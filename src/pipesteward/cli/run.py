@@ -69,7 +69,14 @@ def _run(day: str | None, only: str | None, engine: str | None, spec: Path,
     # The edge reads the clock: the default day is yesterday in the reporting time zone.
     d = parse_date(day, "--date") if day else steward.reporting_yesterday(now())
     if not as_json:
-        execute(steward, d, d, only, engine, as_json, command="run")
+        try:
+            execute(steward, d, d, only, engine, as_json, command="run")
+        except RunFailed:
+            if only is None:  # the checks say why (a quarantined source) and page for it
+                from pipesteward.cli.checks import print_results
+
+                print_results(steward.check(d, as_of=now()))
+            raise
         if only is None:  # a whole day ran: check it and export its investor metrics
             from pipesteward.cli.checks import check_and_export
 
@@ -80,6 +87,10 @@ def _run(day: str | None, only: str | None, engine: str | None, spec: Path,
     failure = "\n".join(str(f) for f in report.failures)
     if report.ok and only is None:
         data["checks"], data["exports"], failure = _check_and_export(steward, d, now())
+    elif only is None:
+        from pipesteward.checks.service import summary as check_summary
+
+        data["checks"] = check_summary(d, steward.check(d, as_of=now()))["checks"]
     data["ok"] = not failure
     emit_json(data)
     if failure:

@@ -66,8 +66,24 @@ def open_page(session: Session, incident: Incident, router: Router, at: datetime
     incident.escalation = [{"level": lv.level, "engineer": lv.engineer,
                             "page_at": aware(lv.page_at).isoformat()} for lv in levels]
     incident.responder = levels[0].engineer if levels else None
-    if levels:
-        page_level(session, incident, 1, router, at)
+    # Level 1, and every level already due (a source incident pages all its responders).
+    for lv in levels:
+        if lv.level == 1 or aware(lv.page_at) <= aware(at):
+            page_level(session, incident, lv.level, router, at)
+        else:
+            break
+
+
+def source_chain(chains: Sequence[Sequence[Level]], at: datetime,
+                 step: timedelta) -> list[Level]:
+    """The chain of a source partition's incident from the chains of the pipelines reading
+    it: each distinct responder (level 1 of a chain) paged at once, then the rest of the
+    first chain, one level per `step`."""
+    first = [c[0].engineer for c in chains if c]
+    now = list(dict.fromkeys(first))
+    rest = [lv.engineer for lv in (chains[0][1:] if chains else []) if lv.engineer not in now]
+    return ([Level(i + 1, who, at) for i, who in enumerate(now)]
+            + [Level(len(now) + i + 1, who, at + (i + 1) * step) for i, who in enumerate(rest)])
 
 
 def page_level(session: Session, incident: Incident, level: int, router: Router,

@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pipesteward.checks.sources import readers
 from pipesteward.incidents.lifecycle import Changes, raise_incident, record_results
 from pipesteward.incidents.message import Page, page_message
-from pipesteward.incidents.paging import Router, Sender, escalate_due, send_pending
+from pipesteward.incidents.paging import (
+    Router,
+    Sender,
+    escalate_due,
+    send_pending,
+    source_chain,
+)
 from pipesteward.incidents.runbook import issue_section
 from pipesteward.oncall.rota import Rota
 from pipesteward.spec import Spec
@@ -41,12 +48,19 @@ class IncidentService:
         from pipesteward.oncall.team import answers
 
         cached: list[Rota] = [rota] if rota is not None else []
+        minutes = self.spec.oncall.escalation.ack_timeout_minutes
 
         def chain(pipeline: str, at: datetime) -> list[Level]:
             if not cached:
                 cached.append(self.rota())
             found = answers(self.spec, cached[0], at, pipeline)
-            return list(found[0][1]) if found else []  # a pipeline not in the spec: nobody
+            if found:
+                return list(found[0][1])
+            # A source partition: every distinct responder of the pipelines reading it at
+            # once, then the first reader's chain (a pipeline not in the spec: nobody).
+            chains = [list(levels) for p in readers(pipeline)
+                      for _, levels in answers(self.spec, cached[0], at, p) if levels]
+            return source_chain(chains, at, timedelta(minutes=minutes))
 
         def channels(engineer: str) -> list[str]:
             match = [e.notify for e in self.spec.team.engineers if e.id == engineer]
@@ -61,7 +75,11 @@ class IncidentService:
 
         def compose(incident: Incident, level: int) -> Page:
             if incident.pipeline not in runbooks:
-                runbooks[incident.pipeline] = self.runbook(incident.pipeline)
+                # A source's page carries the section of the first pipeline reading it.
+                ids = [p.id for p in self.spec.pipelines]
+                owner = incident.pipeline if incident.pipeline in ids else next(
+                    (p for p in ids if p in readers(incident.pipeline)), incident.pipeline)
+                runbooks[incident.pipeline] = self.runbook(owner)
             text, name = runbooks[incident.pipeline]
             chain = [step["engineer"] for step in incident.escalation or []]
             return page_message(

@@ -61,7 +61,25 @@ INJECTIONS = {
     "day",
     "schema_drift": "the day's orders have `shipping_cost` renamed to `shipping_fee` and "
     "`revenue` as a float; default: the last day",
+    # A careless upstream system (issue 12); each fails source.contract or source.volume.
+    "null_revenue": "five of the day's orders have NULL revenue; default: the last day",
+    "upper_status": "the day's orders have their status in capitals ('COMPLETED'); default: "
+    "the last day",
+    "empty_orders": "the day's orders partition has no rows but a _SUCCESS marker; default: "
+    "the last day",
+    "redelivered_orders": "the previous day's orders file is delivered as the day's; "
+    "default: the last day",
+    "null_user_id": "five of the day's orders have NULL user_id; default: the last day",
+    "null_ordered_at": "five of the day's orders have NULL ordered_at; default: the last day",
+    "null_status": "five of the day's orders have NULL status; default: the last day",
+    "null_order_id": "five of the day's orders have NULL order_id; default: the last day",
+    "null_is_test": "five of the day's signups have NULL is_test; default: the last day",
 }
+CARELESS = ("upper_status", "empty_orders", "redelivered_orders")
+# kind -> (table, column) of the injections that NULL five values
+NULLED = {"null_revenue": ("orders", "revenue"), "null_user_id": ("orders", "user_id"),
+          "null_ordered_at": ("orders", "ordered_at"), "null_status": ("orders", "status"),
+          "null_order_id": ("orders", "order_id"), "null_is_test": ("users", "is_test")}
 
 
 def parse_injection(text: str) -> Injection:
@@ -87,6 +105,9 @@ def _resolve(injections: Iterable[Injection], start: date, days: int) -> dict[st
         day = inj.day or defaults[inj.kind]
         if not start <= day <= last:
             raise UserError(f"--inject {inj.kind}:{day}: the day is outside {start}..{last}")
+        if inj.kind == "redelivered_orders" and day == start:
+            raise UserError(f"--inject {inj.kind}:{day}: the first day has no previous day "
+                            "to re-deliver")
         out[inj.kind] = day
     return out
 
@@ -351,8 +372,43 @@ def _drift(table: Any) -> Any:
     return table.rename_columns(names)
 
 
+def _nulled(table: Any, column: str, n: int = 5) -> Any:
+    """The table with the column's first `n` values NULL."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = table.column(column).combine_chunks()
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    k = min(n, table.num_rows)
+    mask = pa.array([True] * k + [False] * (table.num_rows - k))
+    nulled = pc.if_else(mask, pa.scalar(None, col.type), col)
+    return table.set_column(table.schema.get_field_index(column), column, nulled)
+
+
+def _careless(table_name: str, table: Any, kinds: list[str], previous: Any) -> Any:
+    """The careless deliveries of issue 12, applied to one table of one day."""
+    import pyarrow.compute as pc
+
+    for kind in kinds:
+        if kind in NULLED and NULLED[kind][0] == table_name:
+            table = _nulled(table, NULLED[kind][1])
+        elif table_name != "orders":
+            continue
+        elif kind == "upper_status":
+            status = table.column("status").combine_chunks()
+            status = pc.utf8_upper(status.cast(status.type.value_type))
+            table = table.set_column(table.schema.get_field_index("status"), "status", status)
+        elif kind == "empty_orders":
+            table = table.slice(0, 0)
+        elif kind == "redelivered_orders":
+            table = previous
+    return table
+
+
 def _write_day(
-    lake: Path, start: date, i: int, data: DayData, inject: dict[str, date], seed: int
+    lake: Path, start: date, i: int, data: DayData, inject: dict[str, date], seed: int,
+    previous: Any = None,
 ) -> dict[str, int]:
     day = start + timedelta(days=i)
     if inject.get("missing_day") == day:
@@ -367,6 +423,8 @@ def _write_day(
             table = _duplicate(table, rng)
         if inject.get("schema_drift") == day and table_name == "orders":
             table = _drift(table)
+        table = _careless(table_name, table, [k for k, d in inject.items() if d == day
+                                              and (k in NULLED or k in CARELESS)], previous)
         folder = lake / "sources" / table_name / f"date={day.isoformat()}"
         _write(folder, "part-0.parquet", table, landed)
         rows[table_name] = table.num_rows
@@ -434,6 +492,8 @@ def generate(
     sources = lake / "sources"
     if sources.exists():
         shutil.rmtree(sources)
+    # The profiles and acceptances of the sources replaced.
+    shutil.rmtree(lake / "_quality", ignore_errors=True)
     pop = population(start, days, users, seed)
     epoch_us = int(np.datetime64(start.isoformat(), "us").astype(np.int64))
     rows = dict.fromkeys(SOURCES, 0)
@@ -452,7 +512,11 @@ def generate(
         progress(done, total)
 
     def one(i: int) -> dict[str, int]:
-        return _write_day(lake, start, i, _day(pop, start, i, seed), plan, seed)
+        day = start + timedelta(days=i)
+        # The previous day's orders, for a re-delivery (deterministic: drawn again).
+        previous = (_day(pop, start, i - 1, seed).tables["orders"]
+                    if plan.get("redelivered_orders") == day else None)
+        return _write_day(lake, start, i, _day(pop, start, i, seed), plan, seed, previous)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         pending = {pool.submit(one, i) for i in range(days)}

@@ -136,21 +136,6 @@ class Lake:
             files=len(files),
         )
 
-    def duplicate_keys(self, table: str, day: date, key: str) -> tuple[int, int]:
-        """(rows, distinct keys) of one source partition, reading only the key column."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        files = data_files(self.source_dir(table, day))
-        chunks = [pq.ParquetFile(f).read(columns=[key]).column(0) for f in files
-                  if key in pq.ParquetFile(f).schema_arrow.names]
-        if not chunks:
-            return 0, 0
-        values = pa.chunked_array([c for chunk in chunks for c in chunk.chunks],
-                                  type=chunks[0].type)
-        return len(values), pc.count_distinct(values).as_py()
-
     def source_days(self, table: str) -> list[date]:
         return partition_days(self.root, table)
 

@@ -16,10 +16,25 @@ from typing import Any
 
 from pipesteward.days import days_between, month_key, months_between
 from pipesteward.errors import RunFailed
+from pipesteward.metrics.contract import VolumeSettings
 from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
 from pipesteward.metrics.models import SHARED, Model, logic_version, model, render
+from pipesteward.metrics.quality import Quality
 from pipesteward.metrics.sources import ReadPlan, SourceError, model_dir, plan_reads
 from pipesteward.metrics.writer import string_scalar, write_partitions
+
+
+class Quarantined(SourceError):
+    """A source partition the model would read is quarantined (DESIGN section 5)."""
+
+    kind = "quarantine"
+
+    def __init__(self, table: str, day: date, why: str):
+        super().__init__(
+            table, f"date={day.isoformat()}",
+            f"quarantined: {why}; no model reads it until it is re-delivered or released "
+            f"with `steward data accept {table} {day.isoformat()} --reason ...` "
+            f"(see `steward check --date {day.isoformat()}`)")
 
 
 class ModelFailed(RunFailed):
@@ -57,7 +72,10 @@ def partition_label(grain: str, start: date, end: date) -> str:
 
 
 def classify(exc: BaseException, engine: Engine | None = None) -> str:
-    """The failure kinds of DESIGN section 5: source, resource, outage, logic."""
+    """The failure kinds of DESIGN section 5: source, resource, outage, logic (and quarantine:
+    a source partition held back by its contract)."""
+    if isinstance(exc, Quarantined):
+        return "quarantine"
     if isinstance(exc, SourceError):
         return "source"
     kind = engine.failure_kind(exc) if engine is not None else None
@@ -80,6 +98,7 @@ class ModelRunner:
         reporting_timezone: str = "UTC",
         engine: str = "duckdb",
         settings: EngineSettings | None = None,
+        volume: VolumeSettings | None = None,
     ):
         self.lake = Path(lake)
         self.tz = reporting_timezone
@@ -87,6 +106,7 @@ class ModelRunner:
         self.settings = settings or EngineSettings()
         self._engine: Engine | None = None
         self._shared: dict[str, tuple[Any, ...]] = {}  # shared relation -> what it was built from
+        self.quality = Quality(self.lake, lambda: self.engine, volume)
 
     @property
     def engine(self) -> Engine:
@@ -116,6 +136,7 @@ class ModelRunner:
         try:
             plan = plan_reads(self.lake, m, start, end, self.tz)
             sources = [r.as_dict() for r in plan.reads]
+            self._guard(plan)
             self._build_shared(m, start, end, plan)
             sql = render(name, start, end, self.tz, dialect=self.engine.dialect)
             table = self.engine.query(sql, plan.relations)
@@ -134,6 +155,17 @@ class ModelRunner:
             name, start, end, label, "succeeded", rows=rows, partitions=len(written),
             logic_version=version, seconds=time.perf_counter() - t0, sources=sources,
         )
+
+    def _guard(self, plan: ReadPlan) -> None:
+        """Refuse to read a quarantined source partition (checked on this engine, once per
+        partition's files)."""
+        for read in plan.reads:
+            if read.first is None or read.last is None:
+                continue
+            held = self.quality.held_back(read.table, read.first, read.last)
+            if held:
+                day = min(held)
+                raise Quarantined(read.table, day, held[day])
 
     def _build_shared(self, m: Model, start: date, end: date, plan: ReadPlan) -> None:
         """Build the model's shared relations, unless the engine has them for this range and

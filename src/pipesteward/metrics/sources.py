@@ -18,29 +18,11 @@ from typing import Any
 
 from pipesteward.days import days_between, month_end, month_start, shift_month
 from pipesteward.errors import RunFailed
+from pipesteward.metrics.contract import CONTRACTS, MONEY
 from pipesteward.metrics.models import ALL_HISTORY, Model
 
 # table -> column -> SQL type (DuckDB spelling); the engines cast to exactly these.
-MONEY = "DECIMAL(18,2)"
-CONTRACT: dict[str, dict[str, str]] = {
-    "users": {
-        "user_id": "BIGINT", "signup_at": "TIMESTAMP", "country": "VARCHAR",
-        "is_test": "BOOLEAN", "loaded_at": "TIMESTAMP",
-    },
-    "orders": {
-        "order_id": "BIGINT", "user_id": "BIGINT", "ordered_at": "TIMESTAMP",
-        "status": "VARCHAR", "revenue": MONEY, "cost_of_goods": MONEY, "shipping_cost": MONEY,
-        "payment_fee": MONEY, "refunded_amount": MONEY, "loaded_at": "TIMESTAMP",
-    },
-    "events": {
-        "user_id": "BIGINT", "event_at": "TIMESTAMP", "event_type": "VARCHAR",
-        "platform": "VARCHAR", "loaded_at": "TIMESTAMP",
-    },
-    "experiment_assignments": {
-        "experiment_id": "VARCHAR", "user_id": "BIGINT", "variant": "VARCHAR",
-        "assigned_at": "TIMESTAMP",
-    },
-}
+CONTRACT: dict[str, dict[str, str]] = {t: c.columns for t, c in CONTRACTS.items()}
 
 
 class SourceError(RunFailed):
@@ -64,11 +46,15 @@ class SourceError(RunFailed):
 
 @dataclass(frozen=True)
 class Relation:
-    """A named relation for the engine: Parquet files and the columns to expose, typed."""
+    """A named relation for the engine: Parquet files and the columns to expose, typed.
+
+    With `base` (the table's folder of `date=...` partitions) the engine also exposes each
+    row's partition day as the DATE column `_partition` (the contract checks use it)."""
 
     name: str
     files: tuple[Path, ...]
     columns: dict[str, str]
+    base: Path | None = None
 
 
 @dataclass
@@ -167,10 +153,26 @@ def _type_ok(arrow_type: Any, sql_type: str) -> bool:
 _CHECKED: set[tuple[str, int, int, tuple[tuple[str, str], ...]]] = set()
 
 
-def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) -> None:
-    """Read the file's footer and compare its schema with the contract."""
+def schema_problem(path: Path, columns: dict[str, str]) -> tuple[str | None, str] | None:
+    """(column, problem) of the first way the file's footer breaks the contract; None if none."""
     import pyarrow.parquet as pq
 
+    try:
+        schema = pq.read_schema(path)
+    except Exception as e:  # pyarrow raises ArrowInvalid, OSError, ... for unreadable files
+        return None, f"cannot read the file: {e}"
+    for column, sql_type in columns.items():
+        idx = schema.get_field_index(column)
+        if idx < 0:
+            return column, (f"the column is missing (expected {sql_type}; the file has "
+                            f"{', '.join(schema.names)})")
+        if not _type_ok(schema.field(idx).type, sql_type):
+            return column, f"the column is {schema.field(idx).type}, expected {sql_type}"
+    return None
+
+
+def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) -> None:
+    """Read the file's footer and compare its schema with the contract."""
     try:
         st = path.stat()
     except OSError as e:
@@ -178,22 +180,9 @@ def check_file(table: str, partition: str, path: Path, columns: dict[str, str]) 
     key = (str(path), st.st_size, st.st_mtime_ns, tuple(columns.items()))
     if key in _CHECKED:
         return
-    try:
-        schema = pq.read_schema(path)
-    except Exception as e:  # pyarrow raises ArrowInvalid, OSError, ... for unreadable files
-        raise SourceError(table, partition, f"cannot read the file: {e}", file=path) from None
-    for column, sql_type in columns.items():
-        idx = schema.get_field_index(column)
-        if idx < 0:
-            raise SourceError(
-                table, partition, f"the column is missing (expected {sql_type}; the file has "
-                f"{', '.join(schema.names)})", column=column, file=path,
-            )
-        if not _type_ok(schema.field(idx).type, sql_type):
-            raise SourceError(
-                table, partition, f"the column is {schema.field(idx).type}, expected {sql_type}",
-                column=column, file=path,
-            )
+    problem = schema_problem(path, columns)
+    if problem is not None:
+        raise SourceError(table, partition, problem[1], column=problem[0], file=path)
     _CHECKED.add(key)
 
 
@@ -227,7 +216,8 @@ def _plan_table(
         folder = partition_dir(lake, table, day)
         key = f"date={day.isoformat()}"
         if day not in have:
-            if required:
+            # A day without signups may have no users partition at all (DESIGN section 5).
+            if required and not CONTRACTS[table].empty_days:
                 raise SourceError(
                     table, key, "no partition: there is no source data for the day "
                     f"(expected {folder})"
@@ -240,6 +230,8 @@ def _plan_table(
                 "(the source is delayed; rerun when it lands)"
             )
         day_files = data_files(folder)
+        if not day_files and CONTRACTS[table].empty_days:
+            continue
         if not day_files:
             raise SourceError(table, key, f"the partition has no Parquet files ({folder})")
         for f in day_files:

@@ -67,7 +67,11 @@ class DuckDBEngine:
                 ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in cols.items())
                 if typed else "*"
             )
-            body = f"SELECT {select} FROM read_parquet([{files}], union_by_name = true)"
+            hive = ""
+            if relation.base is not None:
+                select += ', CAST("date" AS DATE) AS "_partition"'
+                hive = ", hive_partitioning = true"
+            body = f"SELECT {select} FROM read_parquet([{files}], union_by_name = true{hive})"
         else:
             # No partitions (e.g. an upstream model not yet built): an empty relation.
             body = "SELECT " + ", ".join(

@@ -175,12 +175,15 @@ class SparkEngine:
         if relation.files:
             # file: URLs, so a cluster whose default file system is HDFS (YARN, EMR) reads
             # the shared mount the driver sees, not HDFS paths of the same name.
-            df = self.spark.read.parquet(*[f"file://{p.absolute().as_posix()}"
-                                           for p in relation.files])
+            reader = self.spark.read
+            if relation.base is not None:  # `date=...` folders become the `date` column
+                reader = reader.option("basePath", f"file://{relation.base.absolute().as_posix()}")
+            df = reader.parquet(*[f"file://{p.absolute().as_posix()}" for p in relation.files])
             if all(cols.values()):
-                df = df.selectExpr(
-                    *[f"CAST(`{c}` AS {spark_type(t)}) AS `{c}`" for c, t in cols.items()]
-                )
+                exprs = [f"CAST(`{c}` AS {spark_type(t)}) AS `{c}`" for c, t in cols.items()]
+                if relation.base is not None:
+                    exprs.append("CAST(`date` AS DATE) AS `_partition`")
+                df = df.selectExpr(*exprs)
         else:
             # No partitions (e.g. an upstream model not yet built): an empty relation.
             select = ", ".join(
