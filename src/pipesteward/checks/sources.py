@@ -68,24 +68,38 @@ def _earlier(inputs: CheckInputs, table: str) -> dict[date, str]:
     return inputs.quality.held_back(table, first, inputs.day - timedelta(days=1))
 
 
+def _not_landed(where: str, day: date) -> Outcome:
+    return Outcome(True, f"{where} has not landed; nothing to check yet (see "
+                   "profit.source_freshness)", {"landed": False}, day.isoformat())
+
+
+def _accepted(inputs: CheckInputs, table: str, day: date, text: str,
+              figures: dict[str, Any]) -> Outcome | None:
+    """A pass naming who accepted the partition's current files, if someone did."""
+    assert inputs.quality is not None
+    accepted = inputs.quality.acceptance(table, day)
+    if accepted is None:
+        return None
+    figures["accepted"] = {"by": accepted.by, "at": accepted.at, "reason": accepted.reason}
+    return Outcome(True, f"{text}, but {accepted.by} accepted it ({accepted.reason})", figures,
+                   day.isoformat())
+
+
 def _contract_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
     assert inputs.quality is not None
     where = f"sources/{table}/date={day}"
     profile = inputs.quality.profile(table, day)
     if profile is None:
-        return Outcome(True, f"{where} has not landed; nothing to check yet (see "
-                       "profit.source_freshness)", {"landed": False}, day.isoformat())
+        return _not_landed(where, day)
     figures: dict[str, Any] = {"rows": profile.rows, "files": profile.files, "violations": {
         v.rule: {"column": v.column, "rows": v.rows, "requirement": v.requirement,
                  "sample": v.sample} for v in profile.violations}}
     if not profile.violations:
         return Outcome(True, f"{where} meets its contract ({profile.rows} rows)", figures,
                        day.isoformat())
-    accepted = inputs.quality.acceptance(table, day)
+    accepted = _accepted(inputs, table, day, f"{where} breaks its contract", figures)
     if accepted is not None:
-        figures["accepted"] = {"by": accepted.by, "at": accepted.at, "reason": accepted.reason}
-        return Outcome(True, f"{where} breaks its contract but {accepted.by} accepted it "
-                       f"({accepted.reason})", figures, day.isoformat())
+        return accepted
     broken = "; ".join(
         f"column {v.column} {v.requirement} ({v.rows} of {profile.rows} rows)" if v.rows
         else f"column {v.column}: {v.requirement}" if v.column else v.requirement
@@ -111,8 +125,7 @@ def _volume_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
     where = f"sources/{table}/date={day}"
     verdict = inputs.quality.volume(table, day)
     if verdict is None:
-        return Outcome(True, f"{where} has not landed; nothing to compare yet (see "
-                       "profit.source_freshness)", {"landed": False}, day.isoformat())
+        return _not_landed(where, day)
     figures: dict[str, Any] = {"rows": verdict.rows, "history": verdict.history,
                                "scores": verdict.scores, "level": verdict.level}
     key = day.isoformat()
@@ -142,11 +155,9 @@ def _volume_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
         return Outcome(False, f"{where} {what}.{files} Not held back (WARN); compare with the "
                        f"source's owners before `{commands.export(day)}` goes out.", figures,
                        key, Severity.WARN)
-    accepted = inputs.quality.acceptance(table, day)
+    accepted = _accepted(inputs, table, day, f"{where} {what}", figures)
     if accepted is not None:
-        figures["accepted"] = {"by": accepted.by, "at": accepted.at, "reason": accepted.reason}
-        return Outcome(True, f"{where} {what}, but {accepted.by} accepted it "
-                       f"({accepted.reason})", figures, key)
+        return accepted
     return Outcome(False, f"{where} {what}.{files} {_held(table, day)[0].upper()}"
                    f"{_held(table, day)[1:]}. {_advice(table, day)}", figures, key)
 
