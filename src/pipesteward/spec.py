@@ -176,7 +176,7 @@ class Volume(_Model):
 
     weeks: int = Field(default=4, ge=1)
     min_weeks: int = Field(default=3, ge=2)
-    warn: float = Field(default=4.0, gt=0)
+    warn: float = Field(default=5.0, gt=0)
     error: float = Field(default=8.0, gt=0)
     floor: float = Field(default=0.1, gt=0)
 

@@ -97,6 +97,23 @@ def test_growth_and_seasonality_score_low_a_collapse_high() -> None:
     growing = [1300.0, 1200.0, 1100.0, 1000.0]  # newest first, +100 a week
     assert robust_score(1400, growing, s.floor, 1400)[1] < 1
     assert robust_score(600, growing, s.floor, 600)[1] >= s.error  # more than half gone
-    assert robust_score(2200, growing, s.floor, 2200)[1] >= s.warn  # half as much again
+    assert robust_score(2500, growing, s.floor, 2500)[1] >= s.warn  # three quarters more
     # few rows: Poisson noise is not an anomaly
     assert robust_score(9, [14.0, 11.0, 15.0], s.floor, 9)[1] < s.warn
+
+
+def test_a_clean_90_day_lake_raises_no_volume_alarm(tmp_path: Path) -> None:
+    from pipesteward.metrics.quality import on_duckdb
+
+    start = date(2026, 1, 1)
+    generate(tmp_path / "lake", start, 90, 20000, seed=5)  # growth and weekly seasonality
+    quality = on_duckdb(tmp_path / "lake")
+    days = [start + timedelta(days=i) for i in range(90)]
+    alarms = []
+    for table in ("users", "orders", "events"):
+        quality.profiles(table, days)
+        for day in days:
+            verdict = quality.volume(table, day)
+            if quality.problem(table, day) or verdict.level not in ("ok", "history"):
+                alarms.append((table, day.isoformat(), verdict.level, verdict.scores))
+    assert alarms == []

@@ -232,7 +232,7 @@ class VolumeSettings:
 
     weeks: int = 4  # the same weekday over this many weeks before the day
     min_weeks: int = 3  # fewer same-weekday days of history: too little, the check passes
-    warn: float = 4.0
+    warn: float = 5.0
     error: float = 8.0
     floor: float = 0.1  # the spread in log space is at least this (about 10 %)
 
