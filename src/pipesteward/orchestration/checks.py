@@ -83,10 +83,15 @@ def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinitio
         day = checked_day(steward, dict(context.run.tags))
         wanted = {k.name for k in context.selected_asset_check_keys}
         ids = {c.id for c in CHECKS if check_name(c.id) in wanted}
+        # The checks of the sources this pipeline reads run too, so a partition that is fixed
+        # (or accepted) resolves its incident in the passing re-run; they are not assets of
+        # this pipeline, so Dagster shows them only as runless evaluations.
+        sources = {c.id for c in CHECKS if c.scope == "source"}
         results = steward.check(day, as_of=now(), pipelines=[pipeline],
-                                check_ids=ids)
+                                check_ids=ids | sources)
         for r in results:
-            yield _result(r)
+            if r.pipeline == pipeline and r.id in ids:
+                yield _result(r)
 
     return _checks
 
