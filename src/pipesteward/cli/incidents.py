@@ -210,10 +210,7 @@ def incidents_ack(
     by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Acknowledge an incident (stops its escalation)."""
-    steward = load(spec)
-    who = actor(steward, by, action="acknowledge it")
-    steward.acknowledge_incident(incident_id, by=who, at=instant(steward, at))
-    out.print(f"incident {incident_id} acknowledged")
+    _act(spec, by, at, incident_id, "acknowledge")
 
 
 @handle_errors
@@ -222,10 +219,15 @@ def incidents_resolve(
     by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Resolve an incident by hand (a check that passes again resolves its own)."""
+    _act(spec, by, at, incident_id, "resolve")
+
+
+def _act(spec: Path, by: str | None, at: str | None, incident_id: int, verb: str) -> None:
     steward = load(spec)
-    who = actor(steward, by, action="resolve it")
-    steward.resolve_incident(incident_id, by=who, at=instant(steward, at))
-    out.print(f"incident {incident_id} resolved")
+    who = actor(steward, by, action=f"{verb} it")
+    do = {"acknowledge": steward.acknowledge_incident, "resolve": steward.resolve_incident}[verb]
+    do(incident_id, by=who, at=instant(steward, at))
+    out.print(f"incident {incident_id} {verb}d")
 
 
 @handle_errors
