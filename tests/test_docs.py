@@ -16,10 +16,12 @@ def all_commands() -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
 
     def walk(prefix: str, cmd: Any) -> None:
-        # Typer builds on its own copy of click: a group is what has subcommands.
-        if getattr(cmd, "commands", None):
-            for name, sub in cmd.commands.items():
-                walk(f"{prefix} {name}", sub)
+        # Typer builds on its own copy of click: a group is what lists subcommands (the
+        # top-level one builds each from its module on `get_command`).
+        if hasattr(cmd, "list_commands"):
+            ctx = typer.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(f"{prefix} {name}", cmd.get_command(ctx, name))
         else:
             out.append((prefix, cmd))
 
