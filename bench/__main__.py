@@ -38,6 +38,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench import peers
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -310,6 +312,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "run")
     ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--no-write", action="store_true", help="print only; keep the docs")
+    ap.add_argument("--no-peers", action="store_true",
+                    help="skip the floor and the peers (dbt-duckdb; its venv is made on first use)")
+    ap.add_argument("--peer-timeout", type=float, default=1800, help="bound of each peer run (s)")
     ap.add_argument("--reuse-lake", action="store_true",
                     help="reuse the generated lake of a previous run with the same sizes")
     a = ap.parse_args(argv)
@@ -430,6 +435,15 @@ def main(argv: list[str] | None = None) -> None:
         d = compare(hand_out, pandas_out)
         agreement.append("hand-written SQL vs pandas: " + ("identical outputs" if not d else
                          f"DIFFER in {sorted(d)}: {json.dumps(d)[:500]}"))
+    peer_steps: list[Step] = []
+    if not a.no_peers and "backfill" not in a.skip:
+        console.print("floor and peers")
+        peer_steps, lines = peers.run(a, lake=lake, first=first, last=last, size=size,
+                                      hand_out=hand_out, work=work, step=Step, repeat=repeat,
+                                      measure=measure, log=console.print)
+        steps += peer_steps
+        agreement += lines
+    a.peer_steps = peer_steps
     for line in agreement:
         console.print(line)
 
@@ -559,7 +573,7 @@ def verdicts(a, hand: Step, ours: Step, pand: Step, history: list[Step], check: 
     else:
         out.append(("checks add < 20% to a day's run", "not measured",
                     "`steward check` or `steward run` does not exist yet"))
-    return out
+    return out + peers.verdicts(ours, getattr(a, "peer_steps", []))
 
 
 def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, elapsed) -> None:
@@ -619,6 +633,8 @@ def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, e
         "",
         *(f"- {line}" for line in agreement),
         "",
+        *(["## steward backfill against each implementation", "",
+           *peers.comparison(ours, [hand, pand, spk, *a.peer_steps]), ""] if a.peer_steps else []),
         "## Targets",
         "",
         "| target | verdict | figures |",
