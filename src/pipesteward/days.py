@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
+from pipesteward.errors import UserError
+
 
 def days_between(first: date, last: date) -> list[date]:
     """Every day of [first, last]."""
@@ -45,6 +47,14 @@ def months_between(start: date, end: date) -> list[str]:
         out.append(month_key(m))
         m = shift_month(m, 1)
     return out
+
+
+def parse_date(value: str, name: str) -> date:
+    """A day typed by a person; `name` is the option or field it came from (`--from`, `week`)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{name} '{value}' is not a date YYYY-MM-DD") from None
 
 
 def parse_month(key: str) -> date:

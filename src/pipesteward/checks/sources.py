@@ -9,6 +9,7 @@ the earlier partitions the day's models read that are still quarantined (users: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -110,13 +111,21 @@ def _contract_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
 
 
 def contract(inputs: CheckInputs, table: str) -> list[Outcome]:
+    return _partitions(inputs, table, _contract_outcome, broken_contract=True)
+
+
+def _partitions(inputs: CheckInputs, table: str,
+                outcome: Callable[[CheckInputs, str, date], Outcome],
+                broken_contract: bool) -> list[Outcome]:
+    """The day's partition, and each earlier quarantined one the day's models read that this
+    check holds back: source.contract those that break the contract, source.volume the rest."""
     if inputs.quality is None:
         return [ok("no source profiles available; nothing checked")]
-    out = [_contract_outcome(inputs, table, inputs.day)]
+    out = [outcome(inputs, table, inputs.day)]
     for day in sorted(_earlier(inputs, table)):
         profile = inputs.quality.profile(table, day)
-        if profile is not None and profile.violations:
-            out.append(_contract_outcome(inputs, table, day))
+        if profile is not None and bool(profile.violations) == broken_contract:
+            out.append(outcome(inputs, table, day))
     return out
 
 
@@ -163,14 +172,7 @@ def _volume_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
 
 
 def volume(inputs: CheckInputs, table: str) -> list[Outcome]:
-    if inputs.quality is None:
-        return [ok("no source profiles available; nothing checked")]
-    out = [_volume_outcome(inputs, table, inputs.day)]
-    for day in sorted(_earlier(inputs, table)):
-        profile = inputs.quality.profile(table, day)
-        if profile is not None and not profile.violations:
-            out.append(_volume_outcome(inputs, table, day))
-    return out
+    return _partitions(inputs, table, _volume_outcome, broken_contract=False)
 
 
 def held_back(inputs: CheckInputs, pipeline: str, day: date) -> str | None:

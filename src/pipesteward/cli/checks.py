@@ -19,9 +19,9 @@ from pipesteward.cli.common import (
     instant,
     load,
     out,
-    parse_date,
     table,
 )
+from pipesteward.days import parse_date
 from pipesteward.errors import RunFailed
 
 if TYPE_CHECKING:

@@ -90,13 +90,6 @@ def local_minute(instant: str | datetime | None, tz: Any, *, year: bool = True) 
     return f"{local:%Y-%m-%d %H:%M}" if year else f"{local:%m-%d %H:%M}"
 
 
-def parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} '{value}' is not a date YYYY-MM-DD") from None
-
-
 def parse_instant(value: str, option: str, tz: Any) -> datetime:
     """A local time in the team's zone ("2026-12-25 12:00"), or with an offset; a date alone
     means 12:00 local that day (the instant a holiday is attributed by)."""

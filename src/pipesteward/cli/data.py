@@ -16,9 +16,9 @@ from pipesteward.cli.common import (
     load,
     now,
     out,
-    parse_date,
     table,
 )
+from pipesteward.days import parse_date
 
 data_app = typer.Typer(help="Source data in the lake.", no_args_is_help=True)
 

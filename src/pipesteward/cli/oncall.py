@@ -20,10 +20,10 @@ from pipesteward.cli.common import (
     load,
     now,
     out,
-    parse_date,
     parse_instant,
     table,
 )
+from pipesteward.days import parse_date
 from pipesteward.errors import UserError
 
 oncall_app = typer.Typer(help="Who is on call, the schedule and its changes.", no_args_is_help=True)

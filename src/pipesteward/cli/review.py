@@ -31,7 +31,8 @@ def review(
     json: JsonOpt = False,
 ) -> None:
     """The regular review: ownership, single points of failure, holiday fairness, runbooks."""
-    from pipesteward.cli.oncall import now, parse_date
+    from pipesteward.cli.oncall import now
+    from pipesteward.days import parse_date
     from pipesteward.validate import require
 
     steward = load(spec)

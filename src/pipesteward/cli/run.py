@@ -18,9 +18,9 @@ from pipesteward.cli.common import (
     local_minute,
     now,
     out,
-    parse_date,
     table,
 )
+from pipesteward.days import parse_date
 from pipesteward.errors import RunFailed, UserError
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pipesteward.errors import NotAllowed, NotFound, UserError
 from pipesteward.oncall import view
@@ -18,6 +18,8 @@ from pipesteward.oncall.records import Absence, Layers, OverrideRecord, SwapReco
 from pipesteward.oncall.rota import Rota
 from pipesteward.oncall.team import answers, rota_of
 from pipesteward.spec import Spec
+
+_Entry = TypeVar("_Entry")
 
 
 class OnCallRecords(Protocol):
@@ -213,13 +215,10 @@ class OnCallService:
 
     def remove_unavailable(self, absence_id: int, at: datetime,
                            by: str | None = None) -> dict[str, Any]:
-        records = self.records
-        a = records.absence(absence_id)
-        if a is None:
-            raise NotFound(f"no recorded unavailability {absence_id}; see `steward oncall "
-                           "unavailable list` (entries from steward.yaml are removed there)")
+        a = _recorded(self.records.absence(absence_id), f"unavailability {absence_id}",
+                      "unavailable")
         actor = self._actor(by, a.engineer)
-        return view.absence(records.remove_absence(absence_id, actor, at))
+        return view.absence(self.records.remove_absence(absence_id, actor, at))
 
     def unavailable(self) -> dict[str, Any]:
         return {"unavailable": [view.absence(a) for a in self.rota().layers.absences]}
@@ -235,15 +234,18 @@ class OnCallService:
 
     def remove_override(self, override_id: int, at: datetime,
                         by: str | None = None) -> dict[str, Any]:
-        records = self.records
-        o = records.override(override_id)
-        if o is None:
-            raise NotFound(f"no recorded override {override_id}; see `steward oncall override "
-                           "list` (entries from steward.yaml are removed there)")
+        o = _recorded(self.records.override(override_id), f"override {override_id}", "override")
         actor = self._actor(by, o.engineer)
-        return view.override(records.remove_override(override_id, actor, at), self.rota())
+        return view.override(self.records.remove_override(override_id, actor, at), self.rota())
 
     def overrides(self) -> dict[str, Any]:
         rota = self.rota()
         return {"overrides": [view.override(o, rota) for o in rota.layers.overrides]}
 
+
+def _recorded(entry: _Entry | None, what: str, command: str) -> _Entry:
+    """An entry of the store, or NotFound naming the list that shows the ids to remove."""
+    if entry is None:
+        raise NotFound(f"no recorded {what}; see `steward oncall {command} list` (entries from "
+                       "steward.yaml are removed there)")
+    return entry

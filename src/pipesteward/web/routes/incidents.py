@@ -30,18 +30,20 @@ def incident_page(request: Request, incident_id: int, me: Me) -> Response:
 
 @router.post("/incidents/{incident_id}/ack", dependencies=CSRF)
 def acknowledge(request: Request, incident_id: int, me: Me) -> Response:
-    steward = steward_of(request)
-    steward.require_incident_actor(incident_id, me)
-    steward.acknowledge_incident(incident_id, by=me, at=now(request))
-    return done(request, f"/incidents/{incident_id}", f"Incident {incident_id} acknowledged.")
+    return _act(request, incident_id, me, "acknowledge")
 
 
 @router.post("/incidents/{incident_id}/resolve", dependencies=CSRF)
 def resolve(request: Request, incident_id: int, me: Me) -> Response:
+    return _act(request, incident_id, me, "resolve")
+
+
+def _act(request: Request, incident_id: int, me: str, verb: str) -> Response:
     steward = steward_of(request)
     steward.require_incident_actor(incident_id, me)
-    steward.resolve_incident(incident_id, by=me, at=now(request))
-    return done(request, f"/incidents/{incident_id}", f"Incident {incident_id} resolved.")
+    do = {"acknowledge": steward.acknowledge_incident, "resolve": steward.resolve_incident}[verb]
+    do(incident_id, by=me, at=now(request))
+    return done(request, f"/incidents/{incident_id}", f"Incident {incident_id} {verb}d.")
 
 
 @router.post("/incidents/{incident_id}/notes", dependencies=CSRF)

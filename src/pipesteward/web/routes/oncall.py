@@ -3,12 +3,13 @@ unavailability and overrides. The facade applies the rule: oneself, or anyone fo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from pipesteward.days import parse_date
 from pipesteward.errors import UserError
 from pipesteward.web.deps import CSRF, Me, done, now, steward_of
 from pipesteward.web.render import page
@@ -17,13 +18,6 @@ router = APIRouter()
 UPCOMING_WEEKS = 26
 Text = Annotated[str, Form()]
 Optional = Annotated[str | None, Form()]
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{field} '{value}' is not a date YYYY-MM-DD") from None
 
 
 def _instant(value: str, field: str, tz: Any) -> datetime:
@@ -51,7 +45,8 @@ def oncall_page(request: Request, me: Me) -> Response:
 def request_swap(request: Request, me: Me, engineer: Text, week: Text, with_: Annotated[
         str, Form(alias="with")], their_week: Text) -> Response:
     s = steward_of(request).oncall.request_swap(
-        engineer, _date(week, "week"), with_, _date(their_week, "their_week"), now(request), me)
+        engineer, parse_date(week, "week"), with_, parse_date(their_week, "their_week"),
+        now(request), me)
     return done(request, "/oncall", f"Swap {s['id']} requested: {with_} is asked to take the "
                 f"week of {s['week']}.")
 
@@ -79,7 +74,7 @@ def cancel_swap(request: Request, swap_id: int, me: Me) -> Response:
 def add_unavailable(request: Request, me: Me, engineer: Text, from_: Annotated[
         str, Form(alias="from")], to: Text, reason: Optional = None) -> Response:
     a = steward_of(request).oncall.add_unavailable(
-        engineer, _date(from_, "from"), _date(to, "to"), reason or None, now(request), me)
+        engineer, parse_date(from_, "from"), parse_date(to, "to"), reason or None, now(request), me)
     return done(request, "/oncall", f"Recorded: {engineer} unavailable {a['from']} to {a['to']}.")
 
 
