@@ -6,6 +6,9 @@ RSS), with repetitions and medians:
 - a full-range `steward backfill` (all five models) against the hand-written DuckDB SQL
   (`bench.handwritten`), a pandas script (`bench.pandas_impl`) and `--engine spark` when the
   CLI has it; the outputs are compared too;
+- the floor (`bench.floor`) and the peers (`bench.peers`: a dbt-duckdb project, full refresh
+  and incremental daily, from its own venv made on first use; `--no-peers` skips them), their
+  outputs compared too, and where the backfill's time goes (`steward backfill --json`);
 - one daily `steward run` with 30, 90 and 365 days of history (the same run day, with more or
   fewer days of facts before it);
 - `steward check` for one day against that day's `steward run`.
@@ -439,7 +442,8 @@ def main(argv: list[str] | None = None) -> None:
     if not a.no_peers and "backfill" not in a.skip:
         console.print("floor and peers")
         peer_steps, lines = peers.run(a, lake=lake, first=first, last=last, size=size,
-                                      hand_out=hand_out, work=work, step=Step, repeat=repeat,
+                                      hand_out=hand_out, work=work, backfill=ours.cmd,
+                                      clean=clean_models, step=Step, repeat=repeat,
                                       measure=measure, log=console.print)
         steps += peer_steps
         agreement += lines
@@ -634,7 +638,10 @@ def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, e
         *(f"- {line}" for line in agreement),
         "",
         *(["## steward backfill against each implementation", "",
-           *peers.comparison(ours, [hand, pand, spk, *a.peer_steps]), ""] if a.peer_steps else []),
+           *peers.comparison(ours, [hand, pand, spk, *a.peer_steps]), "",
+           "Where steward backfill's time goes (one more run, with `--json`: each model's own",
+           "seconds, shared relations counted in the first model that needs them):", "",
+           *a.peer_breakdown, ""] if a.peer_steps else []),
         "## Targets",
         "",
         "| target | verdict | figures |",

@@ -110,10 +110,38 @@ def agreement(name: str, differences: dict[str, list[str]]) -> str:
         f"DIFFER in {sorted(differences)}: {json.dumps(differences)[:800]}")
 
 
+def breakdown(backfill: list[str], *, before: Callable[[], Any], floor: Any, step: Callable,
+              measure: Callable[..., bool], timeout: float, size: str) -> list[str]:
+    """Where steward backfill's time goes: one more run with --json, its per-model seconds
+    against its wall time and the floor's (markdown lines)."""
+    seen: list[str] = []
+    run = step("steward backfill --json", size, [*backfill, "--json"])
+    before()
+    if not measure(run, timeout=timeout, validate=lambda out: seen.append(out)):
+        return [f"`steward backfill --json` did not run: {run.note}"]
+    text = seen[0]
+    report = json.loads(text[text.find("{"):text.rindex("}") + 1])
+    models = [(p["pipeline"], float(p.get("seconds") or 0)) for p in report["pipelines"]]
+    in_models = sum(sec for _, sec in models)
+    wall, cpu = run.seconds[0], run.cpu[0] if run.cpu else None
+    rows = ["| part | seconds | share of the wall time |", "|---|---|---|"]
+    rows += [f"| model {name} | {sec:.2f} | {sec / wall:.0%} |" for name, sec in models]
+    rows.append(f"| outside the models (start, imports, Dagster runs, planning, records) | "
+                f"{wall - in_models:.2f} | {(wall - in_models) / wall:.0%} |")
+    rows.append(f"| whole command (wall; CPU {cpu:.1f} s) | {wall:.2f} | 100% |" if cpu is not None
+                else f"| whole command (wall) | {wall:.2f} | 100% |")
+    if floor.median:
+        rows.append(f"| the floor, for comparison | {floor.median:.2f} | "
+                    f"{floor.median / wall:.0%} |")
+    return rows
+
+
 def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, hand_out: Path,
-        work: Path, step: Callable[..., Any], repeat: Callable[..., Any],
-        measure: Callable[..., bool], log: Callable[[str], Any] = print) -> tuple[list, list[str]]:
-    """Time the floor and the peers; return their steps and the comparison lines."""
+        work: Path, backfill: list[str], clean: Callable[[], Any], step: Callable[..., Any],
+        repeat: Callable[..., Any], measure: Callable[..., bool],
+        log: Callable[[str], Any] = print) -> tuple[list, list[str]]:
+    """Time the floor and the peers; return their steps and the comparison lines. `backfill`
+    is the timed steward backfill command and `clean` empties its output folder."""
     from bench.compare import compare
 
     py = sys.executable
@@ -121,6 +149,8 @@ def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, 
                  [py, "-m", "bench.floor", "--lake", str(lake), "--start", first, "--end", last])
     repeat(floor, a.repeat, timeout=a.timeout)
     steps, lines = [floor], []
+    a.peer_breakdown = breakdown(backfill, before=clean, floor=floor, step=step,
+                                 measure=measure, timeout=a.timeout, size=size)
     dbt = Dbt(lake, work / "peers" / "dbt")
     full = step("dbt-duckdb build --full-refresh", size,
                 dbt.build(first, last, full_refresh=True))
