@@ -7,7 +7,7 @@ RSS), with repetitions and medians:
   (`bench.handwritten`), a pandas script (`bench.pandas_impl`) and `--engine spark` when the
   CLI has it; the outputs are compared too;
 - the floor (`bench.floor`) and the peers (`bench.peers`: a dbt-duckdb project, full refresh
-  and incremental daily, from its own venv made on first use; `--no-peers` skips them), their
+  and incremental daily, from its own venv made on first use; `--no-peers` skips it), their
   outputs compared too, and where the backfill's time goes (`steward backfill --json`);
 - one daily `steward run` with 30, 90 and 365 days of history (the same run day, with more or
   fewer days of facts before it);
@@ -316,7 +316,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--no-write", action="store_true", help="print only; keep the docs")
     ap.add_argument("--no-peers", action="store_true",
-                    help="skip the floor and the peers (dbt-duckdb; its venv is made on first use)")
+                    help="skip the peers (dbt-duckdb, whose venv is made on first use)")
     ap.add_argument("--peer-timeout", type=float, default=1800, help="bound of each peer run (s)")
     ap.add_argument("--reuse-lake", action="store_true",
                     help="reuse the generated lake of a previous run with the same sizes")
@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> None:
         agreement.append("hand-written SQL vs pandas: " + ("identical outputs" if not d else
                          f"DIFFER in {sorted(d)}: {json.dumps(d)[:500]}"))
     peer_steps: list[Step] = []
-    if not a.no_peers and "backfill" not in a.skip:
+    if "backfill" not in a.skip:
         console.print("floor and peers")
         peer_steps, lines = peers.run(a, lake=lake, first=first, last=last, size=size,
                                       hand_out=hand_out, work=work, backfill=ours.cmd,

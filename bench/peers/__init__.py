@@ -7,7 +7,7 @@
 
 Each peer runs from its own virtual environment, `bench/peers/.venv-<peer>`, created on first
 use from the pinned `bench/peers/requirements-<peer>.txt` (so its pins never reach the
-project's own venv). `python -m bench --no-peers` skips them.
+project's own venv). `python -m bench --no-peers` skips them (the floor still runs).
 """
 
 from __future__ import annotations
@@ -151,6 +151,10 @@ def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, 
     steps, lines = [floor], []
     a.peer_breakdown = breakdown(backfill, before=clean, floor=floor, step=step,
                                  measure=measure, timeout=a.timeout, size=size)
+    for row in a.peer_breakdown:
+        log(row)
+    if a.no_peers:  # the floor and the breakdown need no install; the peers do
+        return steps, lines
     dbt = Dbt(lake, work / "peers" / "dbt")
     full = step("dbt-duckdb build --full-refresh", size,
                 dbt.build(first, last, full_refresh=True))
@@ -224,5 +228,5 @@ def verdicts(ours: Any, peer_steps: list) -> list[tuple[str, str, str]]:
                     f"{ours.median:.1f} s vs {floor.median:.1f} s wall ({r:.2f}x){cpu}"))
     else:
         out.append(("ratio to the floor (target 2x)", "not measured",
-                    floor.note if floor is not None else "skipped (--no-peers)"))
+                    floor.note if floor is not None else "skipped (--skip backfill)"))
     return out

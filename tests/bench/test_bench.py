@@ -76,6 +76,9 @@ def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
     assert "hand-written DuckDB SQL" in done.stdout
     assert "identical outputs" in done.stderr
     assert "DIFFER" not in done.stderr
-    # the peers are left out (they install from PyPI), and the report says so
+    # the floor and the backfill's breakdown run; the peers (installed from PyPI) are left
+    # out, and the report says so
+    assert "floor (one scan, active user-days)" in done.stdout
     assert "ratio to the floor (target 2x)" in done.stdout
     assert "skipped (--no-peers)" in done.stdout
+    assert "| model aggregate_engagement |" in done.stderr  # where the backfill's time goes
