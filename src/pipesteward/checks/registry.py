@@ -18,6 +18,8 @@ from pipesteward.checks.result import Outcome, Severity
 
 @dataclass(frozen=True)
 class Check:
+    # A declaration's fields, alike in shape to the other declared values (Definition,
+    # SourceContract): each names what its own kind needs.
     id: str
     pipelines: tuple[str, ...]
     runbook_issue: str
@@ -32,6 +34,8 @@ class Check:
 
 INVESTOR = ("aggregate_profit", "aggregate_growth", "aggregate_engagement")
 
+# A table of declarations: the entries are alike because each is one check's facts, the logic
+# is in `fn` (checks/<area>.py).
 CHECKS: tuple[Check, ...] = (
     Check(
         "source.contract", sources.TABLES, "data inconsistencies",

@@ -86,6 +86,8 @@ def _accepted(inputs: CheckInputs, table: str, day: date, text: str,
                    day.isoformat())
 
 
+# _contract_outcome and _volume_outcome open alike (the partition, or "not landed yet") and
+# then read different verdicts: the contract's profile and the volume's scores.
 def _contract_outcome(inputs: CheckInputs, table: str, day: date) -> Outcome:
     assert inputs.quality is not None
     where = f"sources/{table}/date={day}"

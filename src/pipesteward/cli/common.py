@@ -140,6 +140,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
+def reply(data: Any, as_json: bool, shown: Any) -> None:
+    """A command's answer: `data` as JSON with --json, else `shown` (a line, a rich table)."""
+    if as_json:
+        emit_json(data)
+    else:
+        out.print(shown)
+
+
 def bullets(items: Iterable[str], mark: str = "-") -> None:
     """Items as an indented list; a long item wraps at words under its own first word."""
     grid = Table.grid(padding=(0, 1, 0, 0))

@@ -31,6 +31,7 @@ incidents_app = typer.Typer(help="List, show, acknowledge, resolve and escalate 
                             no_args_is_help=True)
 
 
+# Each command module registers its commands the same way (cli/__init__.py loads them).
 def register(app: typer.Typer) -> None:
     app.add_typer(incidents_app, name="incidents")
     incidents_app.command("list")(incidents_list)

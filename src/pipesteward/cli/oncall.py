@@ -21,6 +21,7 @@ from pipesteward.cli.common import (
     now,
     out,
     parse_instant,
+    reply,
     table,
 )
 from pipesteward.days import parse_date
@@ -33,6 +34,7 @@ unavailable_app = typer.Typer(help="Record when an engineer is unavailable.", no
 override_app = typer.Typer(help="Put someone on call for a stretch of time.", no_args_is_help=True)
 
 DEFAULT_SPEC = Path("steward.yaml")
+SwapId = Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -169,10 +171,8 @@ def close_year(
     steward = load(spec)
     who = actor(steward, by, steward.spec.team.lead, action="close the year")
     data = steward.oncall.close_year(year, now(), who)
-    if json:
-        emit_json(data)
-        return
-    out.print(f"ledger {year}: " + ", ".join(f"{e} {b}" for e, b in data["burdens"].items()))
+    burdens = ", ".join(f"{e} {b}" for e, b in data["burdens"].items())
+    reply(data, json, f"ledger {year}: {burdens}")
 
 
 # ---------------------------------------------------------------------------- swaps
@@ -194,18 +194,15 @@ def swap_request(
     data = steward.oncall.request_swap(engineer, parse_date(week, "--week"), with_,
                                        parse_date(their_week, "--their-week"), now(),
                                        actor(steward, by, engineer))
-    if json:
-        emit_json(data)
-        return
-    out.print(f"swap {data['id']} requested: {with_} to take the week of {data['week']}, "
-              f"{engineer} the week of {data['their_week']}; next: steward oncall swap accept "
-              f"{data['id']} --by {with_}")
+    reply(data, json, f"swap {data['id']} requested: {with_} to take the week of "
+                      f"{data['week']}, {engineer} the week of {data['their_week']}; next: "
+                      f"steward oncall swap accept {data['id']} --by {with_}")
 
 
 @swap_app.command("accept")
 @handle_errors
 def swap_accept(
-    swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
+    swap_id: SwapId,
     by: ByOpt = None,
     spec: SpecOpt = DEFAULT_SPEC,
     json: JsonOpt = False,
@@ -214,25 +211,22 @@ def swap_accept(
     steward = load(spec)
     # The engineer asked is known once the swap is read: the service applies the rule.
     data = steward.oncall.accept_swap(swap_id, now(), named(steward, by))
-    if json:
-        emit_json(data)
-        return
-    out.print(f"swap {swap_id} accepted: {data['with']} covers the week of {data['week']}, "
-              f"{data['engineer']} the week of {data['their_week']}")
+    reply(data, json, f"swap {swap_id} accepted: {data['with']} covers the week of {data['week']}, "
+                      f"{data['engineer']} the week of {data['their_week']}")
 
 
 def _close_swap(swap_id: int, status: str, by: str | None, spec: Path, json: bool) -> None:
     data = load(spec).oncall.close_swap(swap_id, status, now(), by)
-    if json:
-        emit_json(data)
-        return
-    out.print(f"swap {swap_id} {status}: {data['engineer']} keeps the week of {data['week']}")
+    reply(data, json, f"swap {swap_id} {status}: {data['engineer']} keeps the week of "
+                      f"{data['week']}")
 
 
+# decline and cancel share their body (_close_swap); alike only in their Typer signatures,
+# which each command declares for its own help text.
 @swap_app.command("decline")
 @handle_errors
 def swap_decline(
-    swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
+    swap_id: SwapId,
     by: Annotated[str | None, typer.Option("--by", help="Who declines (default: the engineer "
                                            "asked).")] = None,
     spec: SpecOpt = DEFAULT_SPEC,
@@ -245,7 +239,7 @@ def swap_decline(
 @swap_app.command("cancel")
 @handle_errors
 def swap_cancel(
-    swap_id: Annotated[int, typer.Argument(help="The swap's id (see `swap list`).")],
+    swap_id: SwapId,
     by: Annotated[str | None, typer.Option("--by", help="Who cancels (default: the engineer "
                                            "who asked).")] = None,
     spec: SpecOpt = DEFAULT_SPEC,
@@ -260,11 +254,8 @@ def swap_cancel(
 def swap_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> None:
     """Swaps from the spec and the store, accepted and requested."""
     data = load(spec).oncall.swaps()
-    if json:
-        emit_json(data)
-        return
     cols = ["id", "engineer", "week", "with", "their_week", "status", "source", "stale"]
-    out.print(table("Swaps", cols, ([s[c] for c in cols] for s in data["swaps"])))
+    reply(data, json, table("Swaps", cols, ([s[c] for c in cols] for s in data["swaps"])))
 
 
 # ---------------------------------------------------------------------------- unavailability
@@ -286,10 +277,7 @@ def unavailable_add(
     data = steward.oncall.add_unavailable(engineer, parse_date(from_, "--from"),
                                           parse_date(to, "--to"), reason, now(),
                                           actor(steward, by, engineer))
-    if json:
-        emit_json(data)
-        return
-    out.print(f"recorded: {engineer} unavailable {data['from']} to {data['to']}")
+    reply(data, json, f"recorded: {engineer} unavailable {data['from']} to {data['to']}")
 
 
 @unavailable_app.command("remove")
@@ -302,10 +290,7 @@ def unavailable_remove(
 ) -> None:
     """Take back recorded unavailability (the engineer is available again)."""
     data = load(spec).oncall.remove_unavailable(entry_id, now(), by)
-    if json:
-        emit_json(data)
-        return
-    out.print(f"removed: {data['engineer']} unavailable {data['from']} to {data['to']}")
+    reply(data, json, f"removed: {data['engineer']} unavailable {data['from']} to {data['to']}")
 
 
 @unavailable_app.command("list")
@@ -313,12 +298,9 @@ def unavailable_remove(
 def unavailable_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> None:
     """Unavailability from the spec and the store."""
     data = load(spec).oncall.unavailable()
-    if json:
-        emit_json(data)
-        return
     cols = ["id", "engineer", "from", "to", "reason", "source", "recorded_by"]
-    out.print(table("Unavailable", cols, ([a[c] for c in cols] for a in data["unavailable"]),
-                    squeeze=("reason",)))
+    rows = ([a[c] for c in cols] for a in data["unavailable"])
+    reply(data, json, table("Unavailable", cols, rows, squeeze=("reason",)))
 
 
 # ---------------------------------------------------------------------------- overrides
@@ -341,11 +323,8 @@ def override_add(
     data = steward.oncall.add_override(engineer, parse_instant(from_, "--from", tz),
                                        parse_instant(to, "--to", tz), reason, now(),
                                        actor(steward, by, engineer))
-    if json:
-        emit_json(data)
-        return
     span = f"{_local(data['from'], tz)} to {_local(data['to'], tz)}"
-    out.print(f"recorded: {engineer} on call {span}")
+    reply(data, json, f"recorded: {engineer} on call {span}")
 
 
 @override_app.command("remove")
@@ -359,12 +338,9 @@ def override_remove(
     """Take back a recorded override; the rotation and swaps apply again."""
     steward = load(spec)
     data = steward.oncall.remove_override(entry_id, now(), by)
-    if json:
-        emit_json(data)
-        return
     tz = steward.spec.team.tz
-    out.print(f"removed: {data['engineer']} on call {_local(data['from'], tz)} to "
-              f"{_local(data['to'], tz)}")
+    reply(data, json, f"removed: {data['engineer']} on call {_local(data['from'], tz)} to "
+                      f"{_local(data['to'], tz)}")
 
 
 @override_app.command("list")
@@ -373,11 +349,8 @@ def override_list(spec: SpecOpt = DEFAULT_SPEC, json: JsonOpt = False) -> None:
     """Overrides from the spec and the store (later-recorded wins)."""
     steward = load(spec)
     data = steward.oncall.overrides()
-    if json:
-        emit_json(data)
-        return
     tz = steward.spec.team.tz
     rows = ([o["id"], o["engineer"], _local(o["from"], tz), _local(o["to"], tz), o["reason"],
              o["source"]] for o in data["overrides"])
-    out.print(table("Overrides", ["id", "engineer", "from", "to", "reason", "source"], rows,
-                    squeeze=("reason",)))
+    reply(data, json, table("Overrides", ["id", "engineer", "from", "to", "reason", "source"], rows,
+                            squeeze=("reason",)))

@@ -20,6 +20,7 @@ from pipesteward.cli.common import (
 from pipesteward.errors import UserError
 
 
+# Each command module registers its commands the same way (cli/__init__.py loads them).
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("validate")(validate)

@@ -41,6 +41,8 @@ class SourceContract:
 
 _ORDER_MONEY = ("revenue", "cost_of_goods", "shipping_cost", "payment_fee", "refunded_amount")
 
+# A table of declarations: the sources are alike because each states the same kinds of rule
+# for its own columns; `profile_sql` below is the one place that reads them.
 CONTRACTS: dict[str, SourceContract] = {
     c.table: c
     for c in (

@@ -23,6 +23,8 @@ DIALECT = "duckdb"  # the dialect every definition and model is written in
 class Definition:
     """A canonical definition: `name(params...)` stands for `sql`."""
 
+    # Declared fields, alike in shape to checks.registry.Check: each kind names its own.
+
     name: str
     params: tuple[str, ...]
     sql: str
