@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("dagster", "duckdb", "pyspark", "pandas", "fastapi", "pyarrow")
+HEAVY = ("dagster", "duckdb", "pyspark", "pandas", "fastapi", "pyarrow", "sqlalchemy", "sqlglot")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,6 +35,8 @@ def imported_by(args: list[str]) -> set[str]:
     [
         ["--help"],
         ["oncall", "who", "--spec", "{spec}", "--at", "2026-12-25T12:00"],
+        ["validate", "--spec", "{spec}"],
+        ["pipelines", "--spec", "{spec}"],
     ],
 )
 def test_quick_commands_do_not_import_heavy_engines(args: list[str], project: Path) -> None:
