@@ -9,6 +9,8 @@ RSS), with repetitions and medians:
 - the floor (`bench.floor`) and the peers (`bench.peers`: a dbt-duckdb project, full refresh
   and incremental daily, from its own venv made on first use; `--no-peers` skips it), their
   outputs compared too, and where the backfill's time goes (`steward backfill --json`);
+- the source checks: `steward data check` over the range from a cold profile cache, and the
+  backfill with a cold vs a warm cache (`bench.contracts`);
 - one daily `steward run` with 30, 90 and 365 days of history (the same run day, with more or
   fewer days of facts before it);
 - `steward check` for one day against that day's `steward run`.
@@ -41,7 +43,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import peers
+from bench import contracts, peers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -311,7 +313,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--pandas-max-rss", type=float, default=10.0,
                     help="stop pandas above this many GiB of RSS")
     ap.add_argument("--skip", default="",
-                    help="comma list of: backfill,pandas,spark,history,check")
+                    help="comma list of: backfill,pandas,spark,history,check,contracts")
     ap.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "run")
     ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--no-write", action="store_true", help="print only; keep the docs")
@@ -448,6 +450,10 @@ def main(argv: list[str] | None = None) -> None:
         steps += peer_steps
         agreement += lines
     a.peer_steps = peer_steps
+    a.contract_steps = [] if {"backfill", "contracts"} & a.skip else contracts.run(
+        a, spec=spec, lake=lake, first=first, last=last, size=size, backfill=ours.cmd,
+        clean=clean_models, step=Step, repeat=repeat, steward=BIN / "steward")
+    steps += a.contract_steps
     for line in agreement:
         console.print(line)
 
@@ -577,7 +583,8 @@ def verdicts(a, hand: Step, ours: Step, pand: Step, history: list[Step], check: 
     else:
         out.append(("checks add < 20% to a day's run", "not measured",
                     "`steward check` or `steward run` does not exist yet"))
-    return out + peers.verdicts(ours, getattr(a, "peer_steps", []))
+    return (out + peers.verdicts(ours, getattr(a, "peer_steps", []))
+            + contracts.verdicts(getattr(a, "contract_steps", [])))
 
 
 def report(a, steps, hand, ours, pand, spk, history, check, agreement, counts, elapsed) -> None:

@@ -249,6 +249,29 @@ class Steward:
                 self.on_checked(results)
         return results
 
+    def check_sources(self, start: date, end: date, *, as_of: datetime) -> list[CheckResult]:
+        """source.contract and source.volume on every source partition of [start, end]: the
+        partitions not profiled yet (and the history the volume compares with) in one query
+        per source, then each day's verdicts recorded like `steward check`'s."""
+        from datetime import timedelta
+
+        from pipesteward.checks.sources import TABLES
+        from pipesteward.days import days_between
+        from pipesteward.metrics.quality import on_duckdb
+
+        settings = self.volume_settings()
+        quality = on_duckdb(self.paths.lake, settings)
+        with self.lake_lock.held():
+            for table in TABLES:
+                quality.profiles(table, days_between(
+                    start - timedelta(days=7 * settings.weeks), end))
+        seen: dict[tuple[str, str, str], CheckResult] = {}
+        for day in days_between(start, end):
+            for r in self.check(day, as_of=as_of, check_ids={"source.contract",
+                                                              "source.volume"}):
+                seen[(r.id, r.pipeline, r.partition)] = r  # a partition once, however found
+        return list(seen.values())
+
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
                results: list[CheckResult] | None = None) -> ExportReport:
         """Export the day's investor metrics to every target, unless a blocking check fails;

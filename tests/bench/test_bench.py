@@ -82,3 +82,7 @@ def test_the_harness_runs_end_to_end(tmp_path: Path) -> None:
     assert "ratio to the floor (target 2x)" in done.stdout
     assert "skipped (--no-peers)" in done.stdout
     assert "| model aggregate_engagement |" in done.stderr  # where the backfill's time goes
+    # the cost of the source checks: alone from a cold profile cache, and in the backfill
+    assert "steward data check (cold profile cache)" in done.stdout
+    assert "contract checks <= 20 % of the backfill" in done.stdout
+    assert "in the backfill:" in done.stdout

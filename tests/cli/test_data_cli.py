@@ -49,3 +49,25 @@ def test_the_lake_path_is_printed_whole_at_80_columns(project: Path) -> None:
     assert done.exit_code == 0, done.output
     lake = project.parent / ".steward" / "lake"
     assert f"generated 2 days into {lake}" in done.stdout.splitlines()
+
+
+def test_data_check_finds_the_broken_partition_of_the_range(project: Path) -> None:
+    assert generate(project, "--inject", "null_revenue:2025-02-21").exit_code == 0
+    checked = CliRunner().invoke(app, ["data", "check", "--spec", str(project), "--start",
+                                       "2025-02-20", "--end", "2025-02-22",
+                                       "--at", "2025-02-23T09:00", "--json"])
+    assert checked.exit_code == 1, checked.output
+    import json
+
+    failed = [(c["id"], c["pipeline"], c["partition"]) for c in json.loads(checked.stdout)
+              ["checks"] if not c["passed"]]
+    assert failed == [("source.contract", "orders", "2025-02-21")]
+    # the day before reads nothing broken (the day after still reads 02-21's orders)
+    clean = CliRunner().invoke(app, ["data", "check", "--spec", str(project), "--start",
+                                     "2025-02-20", "--end", "2025-02-20",
+                                     "--at", "2025-02-23T09:00"])
+    assert clean.exit_code == 0, clean.output
+    assert "0 failed" in clean.output
+    backwards = CliRunner().invoke(app, ["data", "check", "--spec", str(project), "--start",
+                                         "2025-02-22", "--end", "2025-02-20"])
+    assert backwards.exit_code == 2 and "is before --start" in backwards.output

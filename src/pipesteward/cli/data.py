@@ -1,4 +1,5 @@
-"""`steward data generate`: a generated lake of sources for demos, tests and benchmarks."""
+"""`steward data generate` (a generated lake of sources for demos, tests and benchmarks),
+`steward data check` (the source checks over a range) and `steward data accept`."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ import typer
 
 from pipesteward.cli.actor import ByOpt, actor
 from pipesteward.cli.common import (
+    AtOpt,
     JsonOpt,
     SpecOpt,
     emit_json,
     handle_errors,
+    instant,
     load,
     now,
     out,
     table,
 )
 from pipesteward.days import parse_date
+from pipesteward.errors import UserError
 
 data_app = typer.Typer(help="Source data in the lake.", no_args_is_help=True)
 
@@ -27,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
     data_app.command("generate")(generate)
     data_app.command("accept")(accept)
+    data_app.command("check")(check)
 
 
 @handle_errors
@@ -112,3 +117,30 @@ def accept(
     was = f" ({done['was']})" if done["was"] else " (it was not quarantined)"
     out.print(f"accepted sources/{source}/date={done['date']}{was} by {who}: {done['reason']}; "
               f"run `steward run --date {done['date']}` to compute the days it held back")
+
+
+@handle_errors
+def check(
+    start: Annotated[str, typer.Option("--start", help="The first day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="The last day, YYYY-MM-DD.")],
+    at: AtOpt = None,
+    spec: SpecOpt = Path("steward.yaml"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Check every source partition of the range against its contract and its history
+    (source.contract, source.volume); exit 1 when one fails as ERROR."""
+    from pipesteward.checks.service import summary
+
+    steward = load(spec)
+    first, last = parse_date(start, "--start"), parse_date(end, "--end")
+    if last < first:
+        raise UserError(f"--end {last} is before --start {first}; give --start <= --end")
+    results = steward.check_sources(first, last, as_of=instant(steward, at))
+    if as_json:
+        emit_json(dict(summary(last, results), start=first.isoformat()))
+    else:
+        from pipesteward.cli.checks import print_results
+
+        print_results(results)
+    if any(r.failed_error for r in results):
+        raise typer.Exit(1)
