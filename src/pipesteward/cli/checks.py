@@ -42,8 +42,15 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
 
 
-def _day(steward: Steward, value: str | None, at: datetime) -> date:
-    return parse_date(value, "--date") if value else steward.reporting_yesterday(at)
+def _steward_day(spec: Path, value: str | None, at: str | None,
+         *needs: str) -> tuple[Steward, date, datetime]:
+    """The facade (its spec having the parts in `needs`), the day asked for and the instant."""
+    from pipesteward.validate import require
+
+    steward = load(spec)
+    require(steward.spec, *needs)
+    at_ = instant(steward, at)
+    return steward, parse_date(value, "--date") if value else steward.reporting_yesterday(at_), at_
 
 
 def print_results(results: list[CheckResult], *, failures: bool = True) -> None:
@@ -69,12 +76,8 @@ def check(
 ) -> None:
     """Run the runbook checks for a day and its month; exit 1 when an ERROR check fails."""
     from pipesteward.checks.service import summary
-    from pipesteward.validate import require
 
-    steward = load(spec)
-    require(steward.spec, "models")
-    at_ = instant(steward, at)
-    day = _day(steward, date_, at_)
+    steward, day, at_ = _steward_day(spec, date_, at, "models")
     results = steward.check(day, as_of=at_)
     if json:
         emit_json(summary(day, results))
@@ -90,12 +93,7 @@ def export(
     json: JsonOpt = False,
 ) -> None:
     """Export the day's investor metrics to every reporting target, verified by reading back."""
-    from pipesteward.validate import require
-
-    steward = load(spec)
-    require(steward.spec, "models", "database_urls")
-    at_ = instant(steward, at)
-    day = _day(steward, date_, at_)
+    steward, day, at_ = _steward_day(spec, date_, at, "models", "database_urls")
     report = steward.export(day, at=at_)
     if json:
         emit_json(report.to_json())

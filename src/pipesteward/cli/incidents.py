@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 incidents_app = typer.Typer(help="List, show, acknowledge, resolve and escalate incidents.",
                             no_args_is_help=True)
+IncidentId = Annotated[int, typer.Argument(help="The incident's id.")]
 
 
 # Each command module registers its commands the same way (cli/__init__.py loads them).
@@ -78,7 +79,7 @@ def incident_table(rows: list[dict], tz: tzinfo, width: int) -> Table:
 
 @handle_errors
 def incidents_show(
-    incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
+    incident_id: IncidentId,
     spec: SpecOpt = Path("steward.yaml"), json: JsonOpt = False,
 ) -> None:
     """One incident in full: its message and figures, the runbook step of its check, who it
@@ -205,9 +206,10 @@ def _spans(ids: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
+# ack and resolve share their body (_act); alike only in the Typer signatures each declares.
 @handle_errors
 def incidents_ack(
-    incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
+    incident_id: IncidentId,
     by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Acknowledge an incident (stops its escalation)."""
@@ -216,7 +218,7 @@ def incidents_ack(
 
 @handle_errors
 def incidents_resolve(
-    incident_id: Annotated[int, typer.Argument(help="The incident's id.")],
+    incident_id: IncidentId,
     by: ByOpt = None, at: AtOpt = None, spec: SpecOpt = Path("steward.yaml"),
 ) -> None:
     """Resolve an incident by hand (a check that passes again resolves its own)."""

@@ -1,4 +1,7 @@
-"""On-call events: typed values written to the audit log (action, subject, detail)."""
+"""On-call events: typed values written to the audit log (action, subject, detail).
+
+Each event is a small declared value of the same shape (its fields, `action`, `subject`,
+`detail`): alike by nature, one class a kind of entry in the log."""
 
 from __future__ import annotations
 
@@ -8,69 +11,56 @@ from typing import Any
 from pipesteward.oncall.records import Absence, OverrideRecord, SwapRecord
 
 
+def _span(r: Absence | OverrideRecord) -> dict[str, Any]:
+    return {"engineer": r.engineer, "from": r.start.isoformat(), "to": r.end.isoformat(),
+            "reason": r.reason}
+
+
 def _swap(s: SwapRecord) -> dict[str, Any]:
     return {"engineer": s.engineer, "week": s.week.isoformat(), "with": s.with_,
             "their_week": s.their_week.isoformat()}
 
 
 @dataclass(frozen=True)
-class SwapRequested:
+class _SwapEvent:
+    """What every swap event says: the swap's id and its weeks."""
+
+    id: int
+    swap: SwapRecord
+
+    def subject(self) -> str:
+        return f"swap:{self.id}"
+
+    def detail(self) -> dict[str, Any]:
+        return _swap(self.swap)
+
+
+@dataclass(frozen=True)
+class SwapRequested(_SwapEvent):
     """An engineer asked another to exchange two weeks."""
 
-    id: int
-    swap: SwapRecord
     action = "oncall.swap_requested"
 
-    def subject(self) -> str:
-        return f"swap:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return _swap(self.swap)
-
 
 @dataclass(frozen=True)
-class SwapAccepted:
+class SwapAccepted(_SwapEvent):
     """The other engineer accepted a swap; it now applies."""
 
-    id: int
-    swap: SwapRecord
     action = "oncall.swap_accepted"
 
-    def subject(self) -> str:
-        return f"swap:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return _swap(self.swap)
-
 
 @dataclass(frozen=True)
-class SwapDeclined:
+class SwapDeclined(_SwapEvent):
     """The engineer asked turned a swap request down; it never applies."""
 
-    id: int
-    swap: SwapRecord
     action = "oncall.swap_declined"
-
-    def subject(self) -> str:
-        return f"swap:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return _swap(self.swap)
 
 
 @dataclass(frozen=True)
-class SwapCancelled:
+class SwapCancelled(_SwapEvent):
     """The engineer who asked withdrew a swap request before it was accepted."""
 
-    id: int
-    swap: SwapRecord
     action = "oncall.swap_cancelled"
-
-    def subject(self) -> str:
-        return f"swap:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return _swap(self.swap)
 
 
 @dataclass(frozen=True)
@@ -101,24 +91,14 @@ class UnavailabilityRecorded:
         return f"unavailable:{self.id}"
 
     def detail(self) -> dict[str, Any]:
-        a = self.absence
-        return {"engineer": a.engineer, "from": a.start.isoformat(), "to": a.end.isoformat(),
-                "reason": a.reason}
+        return _span(self.absence)
 
 
 @dataclass(frozen=True)
-class UnavailabilityRemoved:
-    """A recorded unavailability was taken back."""
+class UnavailabilityRemoved(UnavailabilityRecorded):
+    """A recorded unavailability was taken back (its subject and detail as when recorded)."""
 
-    id: int
-    absence: Absence
     action = "oncall.unavailable_removed"
-
-    def subject(self) -> str:
-        return f"unavailable:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return UnavailabilityRecorded(self.id, self.absence).detail()
 
 
 @dataclass(frozen=True)
@@ -133,24 +113,14 @@ class OverrideRecorded:
         return f"override:{self.id}"
 
     def detail(self) -> dict[str, Any]:
-        o = self.override
-        return {"engineer": o.engineer, "from": o.start.isoformat(), "to": o.end.isoformat(),
-                "reason": o.reason}
+        return _span(self.override)
 
 
 @dataclass(frozen=True)
-class OverrideRemoved:
-    """A recorded override was taken back."""
+class OverrideRemoved(OverrideRecorded):
+    """A recorded override was taken back (its subject and detail as when recorded)."""
 
-    id: int
-    override: OverrideRecord
     action = "oncall.override_removed"
-
-    def subject(self) -> str:
-        return f"override:{self.id}"
-
-    def detail(self) -> dict[str, Any]:
-        return OverrideRecorded(self.id, self.override).detail()
 
 
 @dataclass(frozen=True)

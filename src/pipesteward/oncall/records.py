@@ -62,6 +62,8 @@ class Absence:
 class OverrideRecord:
     """An engineer on call for [start, end) (UTC), whoever the rotation says."""
 
+    # The same bookkeeping fields as Absence (source, id, recorded_by/at): each record declares
+    # its own, the times differ (local dates there, UTC instants here).
     engineer: str
     start: datetime
     end: datetime

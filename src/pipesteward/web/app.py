@@ -78,21 +78,14 @@ def _error_pages(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
 
-    @app.exception_handler(NotAllowed)
-    def not_allowed(request: Request, e: NotAllowed) -> Response:
-        return error(request, 403, str(e))
+    def answer(status: int) -> Callable[[Request, Exception], Response]:
+        def handler(request: Request, e: Exception) -> Response:
+            return error(request, status, str(e))
+        return handler
 
-    @app.exception_handler(NotFound)
-    def not_found(request: Request, e: NotFound) -> Response:
-        return error(request, 404, str(e))
-
-    @app.exception_handler(UserError)
-    def bad_input(request: Request, e: UserError) -> Response:
-        return error(request, 400, str(e))
-
-    @app.exception_handler(RunFailed)
-    def failed(request: Request, e: RunFailed) -> Response:
-        return error(request, 409, str(e))
+    # The domain's errors as HTTP statuses, the error's one line on the page.
+    for kind, status in ((NotAllowed, 403), (NotFound, 404), (UserError, 400), (RunFailed, 409)):
+        app.add_exception_handler(kind, answer(status))
 
     from starlette.exceptions import HTTPException
 
