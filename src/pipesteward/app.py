@@ -237,15 +237,16 @@ class Steward:
 
     def check(self, day: date, *, as_of: datetime, record: bool = True,
               pipelines: Collection[str] | None = None,
-              check_ids: Collection[str] | None = None) -> list[CheckResult]:
+              check_ids: Collection[str] | None = None, quality: Any = None,
+              show: bool = True) -> list[CheckResult]:
         """Run the runbook checks for a day (and its month); record results and incidents,
-        and page the new ones."""
+        and page the new ones (`show`: and hand them to `on_checked`, the Dagster UI)."""
         with self.lake_lock.held():  # not while a run rewrites the day
             results = self._checks().check_day(day, as_of=as_of, pipelines=pipelines,
-                                               check_ids=check_ids)
+                                               check_ids=check_ids, quality=quality)
         if record:
             self._incidents().record(results, day=day.isoformat(), at=as_of)
-            if self.on_checked is not None:
+            if show and self.on_checked is not None:
                 self.on_checked(results)
         return results
 
@@ -266,11 +267,15 @@ class Steward:
                 quality.profiles(table, days_between(
                     start - timedelta(days=7 * settings.weeks), end))
         seen: dict[tuple[str, str, str], CheckResult] = {}
-        for day in days_between(start, end):
+        for day in days_between(start, end):  # one Quality: its profiles stay in memory
             for r in self.check(day, as_of=as_of, check_ids={"source.contract",
-                                                              "source.volume"}):
+                                                              "source.volume"},
+                                quality=quality, show=False):
                 seen[(r.id, r.pipeline, r.partition)] = r  # a partition once, however found
-        return list(seen.values())
+        results = list(seen.values())
+        if self.on_checked is not None:
+            self.on_checked(results)  # one Dagster instance for the range, not one a day
+        return results
 
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
                results: list[CheckResult] | None = None) -> ExportReport:

@@ -117,3 +117,17 @@ def test_a_clean_90_day_lake_raises_no_volume_alarm(tmp_path: Path) -> None:
             if quality.problem(table, day) or verdict.level not in ("ok", "history"):
                 alarms.append((table, day.isoformat(), verdict.level, verdict.scores))
     assert alarms == []
+
+
+def test_a_partition_that_lands_later_is_seen_by_the_same_quality(tmp_path: Path) -> None:
+    """A Quality kept over a range (steward data check) lists a source's partitions once,
+    but sees the partition delivered after it did (a daemon's next day)."""
+    root = tmp_path / "lake"
+    generate(root, START, 3, 200, seed=1)
+    quality = Quality(root, lambda: open_engine("duckdb", EngineSettings()))
+    last = START + timedelta(days=2)
+    assert max(quality.days("orders")) == last
+    late = root / "sources" / "orders" / f"date={last + timedelta(days=1)}"
+    shutil.copytree(root / "sources" / "orders" / f"date={last}", late)
+    assert max(quality.days("orders")) == last + timedelta(days=1)
+    assert quality.first_day() == START

@@ -16,7 +16,7 @@ from pipesteward.checks.result import CheckResult
 from pipesteward.checks.runner import run_checks
 from pipesteward.metrics.contract import VolumeSettings
 from pipesteward.metrics.lake import Lake
-from pipesteward.metrics.quality import on_duckdb
+from pipesteward.metrics.quality import Quality, on_duckdb
 from pipesteward.store import Store
 
 
@@ -65,8 +65,8 @@ class CheckService:
     verify_exports: Callable[[date], Sequence[ExportVerification]]
     volume: VolumeSettings = VolumeSettings()
 
-    def inputs(self, day: date, as_of: datetime,
-               runs: Sequence[RunInfo] | None = None) -> CheckInputs:
+    def inputs(self, day: date, as_of: datetime, runs: Sequence[RunInfo] | None = None,
+               quality: Quality | None = None) -> CheckInputs:
         return CheckInputs(
             day=day,
             as_of=as_of,
@@ -76,15 +76,17 @@ class CheckService:
             versions=current_versions(self.reporting_timezone),
             definitions=current_definitions(self.reporting_timezone),
             verify_exports=self.verify_exports,
-            quality=on_duckdb(self.lake, self.volume),
+            quality=quality or on_duckdb(self.lake, self.volume),
         )
 
     def check_day(self, day: date, *, as_of: datetime,
                   pipelines: Collection[str] | None = None,
-                  check_ids: Collection[str] | None = None) -> list[CheckResult]:
+                  check_ids: Collection[str] | None = None,
+                  quality: Quality | None = None) -> list[CheckResult]:
         """Every check for the day (or those named) on the spec's pipelines."""
         chosen = [c for c in CHECKS if check_ids is None or c.id in check_ids]
-        return run_checks(self.inputs(day, as_of), self.audience, pipelines=pipelines,
+        return run_checks(self.inputs(day, as_of, quality=quality), self.audience,
+                          pipelines=pipelines,
                           checks=chosen)
 
 

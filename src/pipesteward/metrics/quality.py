@@ -37,7 +37,6 @@ from pipesteward.metrics.engines import Engine
 from pipesteward.metrics.sources import (
     Relation,
     data_files,
-    first_source_day,
     partition_days,
     partition_dir,
     schema_problem,
@@ -143,6 +142,7 @@ class Quality:
         self._engine = engine
         self.settings = volume or VolumeSettings()
         self._profiles: dict[tuple[str, date], Profile] = {}
+        self._days: dict[str, tuple[int, list[date]]] = {}  # table -> (folder mtime, days)
 
     @property
     def root(self) -> Path:
@@ -155,6 +155,23 @@ class Quality:
         return self.root / "accepted" / table / f"date={day.isoformat()}.json"
 
     # -------------------------------------------------------------- profiles
+    def days(self, table: str) -> list[date]:
+        """The source's partition days, listed again only when its folder changed (a check
+        over a range asks for them once per day and partition)."""
+        try:
+            stamp = source_root(self.lake, table).stat().st_mtime_ns
+        except OSError:
+            return []
+        known = self._days.get(table)
+        if known is None or known[0] != stamp:
+            known = self._days[table] = (stamp, partition_days(self.lake, table))
+        return known[1]
+
+    def first_day(self) -> date | None:
+        """The first day the lake has orders or events for (`sources.first_source_day`)."""
+        firsts = [days[0] for t in ("orders", "events") if (days := self.days(t))]
+        return min(firsts, default=None)
+
     def complete(self, table: str, day: date) -> bool:
         return (partition_dir(self.lake, table, day) / "_SUCCESS").exists()
 
@@ -256,7 +273,7 @@ class Quality:
             return Volume(table, day, level, 0, [], {}, empty=True)
         # The lake's history starts with its first orders or events: earlier partitions
         # (users signed up before it) are a backfill, not a comparable day.
-        start = first_source_day(self.lake) or day
+        start = self.first_day() or day
         before = [day - timedelta(days=7 * k) for k in range(1, s.weeks + 1)]
         history = self.profiles(table, [d for d in before if d >= start])
         if len(history) < s.min_weeks:
@@ -321,7 +338,7 @@ class Quality:
 
     def held_back(self, table: str, first: date, last: date) -> dict[date, str]:
         """The quarantined partitions of `table` in [first, last] that exist."""
-        present = set(partition_days(self.lake, table))
+        present = set(self.days(table))
         return self.quarantined(table, [d for d in days_between(first, last) if d in present])
 
 
