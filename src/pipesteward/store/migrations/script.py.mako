@@ -8,6 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 ${imports if imports else ""}
 
+# Alembic's header (script.py.mako), alike in every migration by nature.
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = None

@@ -7,6 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+# Alembic's header (script.py.mako), alike in every migration by nature.
 revision = "0002"
 down_revision = "0001"
 branch_labels = None

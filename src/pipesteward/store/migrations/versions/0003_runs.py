@@ -7,6 +7,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
+# Alembic's header (script.py.mako), alike in every migration by nature.
 revision = "0003"
 down_revision = "0002"
 branch_labels = None

@@ -7,6 +7,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+# Alembic's header (script.py.mako), alike in every migration by nature.
 revision = "0004"
 down_revision = "0003"
 branch_labels = None

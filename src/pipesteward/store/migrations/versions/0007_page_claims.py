@@ -7,6 +7,7 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+# Alembic's header (script.py.mako), alike in every migration by nature.
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
