@@ -7,7 +7,8 @@ RSS), with repetitions and medians:
   (`bench.handwritten`), a pandas script (`bench.pandas_impl`) and `--engine spark` when the
   CLI has it; the outputs are compared too;
 - the floor (`bench.floor`) and the peers (`bench.peers`: a dbt-duckdb project, full refresh
-  and incremental daily, from its own venv made on first use; `--no-peers` skips it), their
+  and incremental daily, and a SQLMesh project, full build, each from its own venv made on
+  first use; `--no-peers` skips them), their
   outputs compared too, and where the backfill's time goes (`steward backfill --json`);
 - the source checks: `steward data check` over the range from a cold profile cache, and the
   backfill with a cold vs a warm cache (`bench.contracts`);
@@ -318,7 +319,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--no-write", action="store_true", help="print only; keep the docs")
     ap.add_argument("--no-peers", action="store_true",
-                    help="skip the peers (dbt-duckdb, whose venv is made on first use)")
+                    help="skip the peers (dbt-duckdb, SQLMesh: their venvs are made on first use)")
     ap.add_argument("--peer-timeout", type=float, default=1800, help="bound of each peer run (s)")
     ap.add_argument("--reuse-lake", action="store_true",
                     help="reuse the generated lake of a previous run with the same sizes")

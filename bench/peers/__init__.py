@@ -3,7 +3,9 @@
 - `bench.floor`: the least work any implementation must do (one scan, one distinct pass);
 - dbt-duckdb: the five models as a dbt project (`bench/peers/dbt/`), timed as a full refresh
   over the range and as the incremental daily run of the range's last day (on a project built
-  up to the day before, untimed); both outputs compared row for row with the hand-written SQL.
+  up to the day before, untimed); both outputs compared row for row with the hand-written SQL;
+- SQLMesh on DuckDB: the same models as a SQLMesh project (`bench/peers/sqlmesh/`), a full
+  build (`sqlmesh_build.py`), compared likewise.
 
 Each peer runs from its own virtual environment, `bench/peers/.venv-<peer>`, created on first
 use from the pinned `bench/peers/requirements-<peer>.txt` (so its pins never reach the
@@ -181,7 +183,36 @@ def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, 
     if daily.status == "ok" and hand_out.exists():
         lines.append(agreement("dbt-duckdb incremental (built to the day before, then the last "
                                "day)", compare(hand_out, dbt.out)))
+    mesh = sqlmesh(a, lake=lake, first=first, last=last, size=size, work=work, step=step,
+                   repeat=repeat, log=log)
+    steps.append(mesh)
+    if mesh.status == "ok" and hand_out.exists():
+        lines.append(agreement("SQLMesh", compare(hand_out, work.resolve() / "peers" / "sqlmesh"
+                                                  / "outputs")))
     return steps, lines
+
+
+def sqlmesh(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, work: Path,
+            step: Callable[..., Any], repeat: Callable[..., Any], log: Callable[[str], Any]) -> Any:
+    """A full build of the SQLMesh project from an empty DuckDB file (`sqlmesh_build.py`)."""
+    folder = work.resolve() / "peers" / "sqlmesh"
+    # not sqlmesh.duckdb: the file's catalog would take the name of SQLMesh's state schema
+    database, out = folder / "mesh.duckdb", folder / "outputs"
+    mesh = step("SQLMesh plan (full build)", size,
+                [str(venv_dir("sqlmesh") / "bin" / "python"), str(HERE / "sqlmesh_build.py"),
+                 "--lake", str(lake.resolve()), "--start", first, "--end", last,
+                 "--out", str(out), "--database", str(database)])
+    problem = ensure_venv("sqlmesh", log)
+    if problem:
+        mesh.status, mesh.note = "failed", problem
+        return mesh
+
+    def fresh() -> None:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+
+    return repeat(mesh, a.repeat, timeout=a.peer_timeout, before=fresh)
 
 
 # ---------------------------------------------------------------------------- reporting

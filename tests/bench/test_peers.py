@@ -1,9 +1,11 @@
 """The bench's floor and peers measure what they claim: the floor reads the lake and finds every
-active user-day, and the dbt-duckdb project gives the hand-written SQL's rows, as a full
-refresh and as an incremental daily run on top of a project built up to the day before."""
+active user-day, the dbt-duckdb project gives the hand-written SQL's rows, as a full refresh
+and as an incremental daily run on top of a project built up to the day before, and so does
+the SQLMesh project's full build."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import subprocess
 from pathlib import Path
@@ -69,3 +71,16 @@ def test_dbt_duckdb_gives_the_hand_written_rows_full_and_incremental(lake: Path,
     build(last, last, False)
     build(last, last, False)  # a repeated daily run replaces its rows
     assert compare(tmp_path / "hand", dbt.out) == {}
+
+
+def test_sqlmesh_gives_the_hand_written_rows(lake: Path, tmp_path: Path) -> None:
+    # like dbt, SQLMesh has its own venv (see above)
+    if not peers.installed("sqlmesh"):
+        pytest.skip("bench/peers/.venv-sqlmesh is not installed (python -m bench makes it)")
+    first, last = START, START + dt.timedelta(days=DAYS - 1)
+    handwritten.run(lake, first, last, tmp_path / "hand")
+    args = argparse.Namespace(repeat=1, peer_timeout=300)
+    mesh = peers.sqlmesh(args, lake=lake, first=str(first), last=str(last), size="", work=tmp_path,
+                         step=harness.Step, repeat=harness.repeat, log=print)
+    assert mesh.status == "ok", mesh.note
+    assert compare(tmp_path / "hand", tmp_path / "peers" / "sqlmesh" / "outputs") == {}
