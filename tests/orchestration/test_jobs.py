@@ -83,9 +83,17 @@ def test_a_day_runs_its_checks_in_the_same_run_then_its_month_exports(steward: S
     assert {p for _, p in sources} == {"users", "orders", "events"}
     assert ("profit.reconciliation", "aggregate_profit") in recorded
     assert len(recorded - sources) == len(found)
+    # ... once per run: not once per pipeline's check step reading the source
+    rows = [(r["id"], r["pipeline"], r["partition"]) for r in steward.check_results(limit=500)
+            if r["id"].startswith("source.")]
+    assert len(rows) == len(set(rows)), sorted(rows)
 
     month = run_job(steward, "investor_month", DAY.strftime("%Y-%m"))
     assert month.success
+    # the month's run checks the sources once more (its own run), its export does not again
+    rows = [(r["id"], r["pipeline"], r["partition"]) for r in steward.check_results(limit=500)
+            if r["id"].startswith("source.")]
+    assert len(rows) == 2 * len(set(rows)), sorted(rows)
     assert all(e.passed for e in evaluations(month).values())
     (export,) = exported(month)
     assert export.materialization.metadata["day"].value == DAY.isoformat()

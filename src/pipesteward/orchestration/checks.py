@@ -76,6 +76,30 @@ def _result(r: CheckResult) -> dg.AssetCheckResult:
     )
 
 
+SOURCE_CHECKS = frozenset(c.id for c in CHECKS if c.scope == "source")
+
+
+class RunSources:
+    """The source checks of one run, evaluated and recorded once: each pipeline's check step
+    and the export of a run share them (the profiles are cached; the verdicts, incidents and
+    pages need not be made four times). Only the latest run is kept."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, date] | None = None
+        self._results: list[CheckResult] = []
+
+    def of(self, steward: Steward, run_id: str, day: date) -> list[CheckResult]:
+        if self._key != (run_id, day):
+            readers = [p.id for p in steward.spec.pipelines]
+            self._results = steward.check(day, as_of=now(), pipelines=readers,
+                                          check_ids=SOURCE_CHECKS)
+            self._key = (run_id, day)
+        return self._results
+
+
+run_sources = RunSources()
+
+
 def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(name=f"{pipeline}_runbook_checks", specs=specs_for(steward, pipeline),
                           can_subset=True)
@@ -83,13 +107,10 @@ def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinitio
         day = checked_day(steward, dict(context.run.tags))
         wanted = {k.name for k in context.selected_asset_check_keys}
         ids = {c.id for c in CHECKS if check_name(c.id) in wanted}
-        # The checks of the sources this pipeline reads run too, so a partition that is fixed
-        # (or accepted) resolves its incident in the passing re-run; they are not assets of
-        # this pipeline, so Dagster shows them only as runless evaluations.
-        sources = {c.id for c in CHECKS if c.scope == "source"}
-        results = steward.check(day, as_of=now(), pipelines=[pipeline],
-                                check_ids=ids | sources)
-        for r in results:
+        # The sources' checks run too (once per run, whichever step comes first), so a
+        # partition that is fixed (or accepted) resolves its incident in the passing re-run.
+        run_sources.of(steward, context.run.run_id, day)
+        for r in steward.check(day, as_of=now(), pipelines=[pipeline], check_ids=ids):
             if r.pipeline == pipeline and r.id in ids:
                 yield _result(r)
 

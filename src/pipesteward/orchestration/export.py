@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from pipesteward.orchestration.checks import checked_day
+from pipesteward.checks.registry import CHECKS
+from pipesteward.orchestration.checks import SOURCE_CHECKS, checked_day, run_sources
 from pipesteward.orchestration.clock import now
 
 if TYPE_CHECKING:
@@ -47,8 +48,12 @@ def _export_asset(steward: Steward, monthly: Any) -> dg.AssetsDefinition:
         from pipesteward.exports.service import ExportFailed, ExportRefused
 
         day = checked_day(steward, dict(context.run.tags))
+        # the run's source checks are not evaluated (and recorded) again for the export
+        others = {c.id for c in CHECKS} - SOURCE_CHECKS
+        results = run_sources.of(steward, context.run.run_id, day) + steward.check(
+            day, as_of=now(), check_ids=others)
         try:
-            report = steward.export(day, at=now())
+            report = steward.export(day, at=now(), results=results)
         except (ExportRefused, ExportFailed) as e:  # the facade opened what needs opening
             raise dg.Failure(description=str(e), allow_retries=False) from e
         deliveries = report.to_json()["exports"]
