@@ -8,7 +8,10 @@ Each a separate process under `/usr/bin/time -v`, like every step of the bench.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,17 @@ def run(a: Any, *, spec: Path, lake: Path, first: str, last: str, size: str,
     at = f"{dt.date.fromisoformat(last) + dt.timedelta(days=1)}T09:00"
     check = step("steward data check (cold profile cache)", size,
                  [str(steward), "data", "check", "--spec", str(spec), "--start", first,
-                  "--end", last, "--at", at])
+                  "--end", last, "--at", at, "--json"])
+    check.profiled = []  # the seconds the profiling itself took, from --json
+
+    def profiled(output: str) -> str | None:
+        try:
+            start = re.search(r"^\{", output, re.M)
+            check.profiled.append(float(json.loads(output[start.start() if start else 0:])
+                                        ["profiled"]["seconds"]))
+        except (ValueError, KeyError):
+            return "no profiled seconds in the --json output"
+        return None
     cold_fill = step("steward backfill (cold profile cache)", size, backfill)
     warm_fill = step("steward backfill (warm profile cache)", size, backfill)
 
@@ -37,23 +50,27 @@ def run(a: Any, *, spec: Path, lake: Path, first: str, last: str, size: str,
         cold(lake)
 
     # a generated lake may raise a volume ERROR: exit 1 is a verdict, not a failure
-    repeat(check, a.repeat, timeout=a.timeout, before=lambda: cold(lake), ok_codes=(0, 1))
+    repeat(check, a.repeat, timeout=a.timeout, before=lambda: cold(lake), ok_codes=(0, 1),
+           validate=profiled)
     repeat(cold_fill, a.repeat, timeout=a.timeout, before=both)
     repeat(warm_fill, a.repeat, timeout=a.timeout, before=clean)  # the cold run filled it
     return [check, cold_fill, warm_fill]
 
 
 def verdicts(steps: list[Any]) -> list[tuple[str, str, str]]:
+    """Judged on the profiling itself (one query per source over the cold partitions, timed
+    inside `steward data check`) against the cold backfill's wall time: the difference of
+    two backfills is within the machine's noise."""
     name = f"contract checks <= {TARGET * 100:.0f} % of the backfill"
-    if len(steps) != 3 or not all(s.cpu_median and s.median for s in steps):
+    if len(steps) != 3 or not all(s.cpu_median and s.median for s in steps) or not getattr(
+            steps[0], "profiled", None):
         return [(name, "not measured", "; ".join(s.note for s in steps if s.note))]
     check, cold_fill, warm_fill = steps
-    inside = max(cold_fill.cpu_median - warm_fill.cpu_median, 0.0)
-    share = inside / cold_fill.cpu_median
+    work = statistics.median(check.profiled)
+    share = work / cold_fill.median
     return [(name, "met" if share <= TARGET else f"missed: {share * 100:.0f} %",
-             f"in the backfill: {inside:.1f} s CPU of {cold_fill.cpu_median:.1f} s "
-             f"({share * 100:.0f} %; cold {cold_fill.median:.1f} s vs warm "
-             f"{warm_fill.median:.1f} s wall); `steward data check` alone, cold: "
-             f"{check.median:.1f} s wall, {check.cpu_median:.1f} s CPU "
-             f"({check.cpu_median / cold_fill.cpu_median * 100:.0f} % of the cold backfill's "
-             "CPU, with its own start-up and recording each day's results)")]
+             f"profiling every source partition from a cold cache: {work:.1f} s, "
+             f"{share * 100:.0f} % of the cold backfill's {cold_fill.median:.1f} s wall (warm: "
+             f"{warm_fill.median:.1f} s wall; CPU {cold_fill.cpu_median:.1f} s vs "
+             f"{warm_fill.cpu_median:.1f} s); `steward data check` as a whole, its start-up "
+             f"and each day's recorded results included: {check.median:.1f} s wall")]

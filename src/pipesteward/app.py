@@ -250,10 +250,13 @@ class Steward:
                 self.on_checked(results)
         return results
 
-    def check_sources(self, start: date, end: date, *, as_of: datetime) -> list[CheckResult]:
+    def check_sources(self, start: date, end: date, *,
+                      as_of: datetime) -> tuple[list[CheckResult], dict[str, Any]]:
         """source.contract and source.volume on every source partition of [start, end]: the
         partitions not profiled yet (and the history the volume compares with) in one query
-        per source, then each day's verdicts recorded like `steward check`'s."""
+        per source, then each day's verdicts recorded like `steward check`'s. Also what the
+        profiling took (partitions, seconds)."""
+        import time
         from datetime import timedelta
 
         from pipesteward.checks.sources import TABLES
@@ -262,10 +265,12 @@ class Steward:
 
         settings = self.volume_settings()
         quality = on_duckdb(self.paths.lake, settings)
+        t0, profiled = time.perf_counter(), 0
         with self.lake_lock.held():
             for table in TABLES:
-                quality.profiles(table, days_between(
-                    start - timedelta(days=7 * settings.weeks), end))
+                profiled += len(quality.profiles(table, days_between(
+                    start - timedelta(days=7 * settings.weeks), end)))
+        profiling = {"partitions": profiled, "seconds": round(time.perf_counter() - t0, 3)}
         seen: dict[tuple[str, str, str], CheckResult] = {}
         for day in days_between(start, end):  # one Quality: its profiles stay in memory
             for r in self.check(day, as_of=as_of, check_ids={"source.contract",
@@ -275,7 +280,7 @@ class Steward:
         results = list(seen.values())
         if self.on_checked is not None:
             self.on_checked(results)  # one Dagster instance for the range, not one a day
-        return results
+        return results, profiling
 
     def export(self, day: date, *, at: datetime, sleep: Callable[[float], None] | None = None,
                results: list[CheckResult] | None = None) -> ExportReport:

@@ -62,6 +62,7 @@ def test_data_check_finds_the_broken_partition_of_the_range(project: Path) -> No
     failed = [(c["id"], c["pipeline"], c["partition"]) for c in json.loads(checked.stdout)
               ["checks"] if not c["passed"]]
     assert failed == [("source.contract", "orders", "2025-02-21")]
+    assert json.loads(checked.stdout)["profiled"]["partitions"] >= 9  # 3 days x 3 sources
     # the day before reads nothing broken (the day after still reads 02-21's orders)
     clean = CliRunner().invoke(app, ["data", "check", "--spec", str(project), "--start",
                                      "2025-02-20", "--end", "2025-02-20",

@@ -135,12 +135,14 @@ def check(
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
     if last < first:
         raise UserError(f"--end {last} is before --start {first}; give --start <= --end")
-    results = steward.check_sources(first, last, as_of=instant(steward, at))
+    results, profiled = steward.check_sources(first, last, as_of=instant(steward, at))
     if as_json:
-        emit_json(dict(summary(last, results), start=first.isoformat()))
+        emit_json(dict(summary(last, results), start=first.isoformat(), profiled=profiled))
     else:
         from pipesteward.cli.checks import print_results
 
         print_results(results)
+        out.print(f"{profiled['partitions']} source partitions profiled or read from the cache "
+                  f"in {profiled['seconds']:.2f} s")
     if any(r.failed_error for r in results):
         raise typer.Exit(1)
