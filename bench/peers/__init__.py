@@ -157,18 +157,35 @@ def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, 
         log(row)
     if a.no_peers:  # the floor and the breakdown need no install; the peers do
         return steps, lines
+    steps += dbt_steps(a, lake=lake, first=first, last=last, size=size, hand_out=hand_out,
+                       work=work, step=step, repeat=repeat, measure=measure, log=log,
+                       lines=lines)
+    mesh = sqlmesh(a, lake=lake, first=first, last=last, size=size, work=work, step=step,
+                   repeat=repeat, log=log)
+    steps.append(mesh)
+    if mesh.status == "ok" and hand_out.exists():
+        lines.append(agreement("SQLMesh", compare(hand_out, work.resolve() / "peers" / "sqlmesh"
+                                                  / "outputs")))
+    return steps, lines
+
+
+def dbt_steps(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str,
+              hand_out: Path, work: Path, step: Callable[..., Any], repeat: Callable[..., Any],
+              measure: Callable[..., bool], log: Callable[[str], Any], lines: list[str]) -> list:
+    """dbt-duckdb's full refresh and incremental daily run; comparisons go to `lines`."""
+    from bench.compare import compare
+
     dbt = Dbt(lake, work / "peers" / "dbt")
     full = step("dbt-duckdb build --full-refresh", size,
                 dbt.build(first, last, full_refresh=True))
     day_before = str(dt.date.fromisoformat(last) - dt.timedelta(days=1))
     daily = step("dbt-duckdb build (incremental daily)", f"day {last}",
                  dbt.build(last, last, full_refresh=False))
-    steps += [full, daily]
     problem = ensure_venv("dbt", log)
     if problem:
         for s in (full, daily):
             s.status, s.note = "failed", problem
-        return steps, lines
+        return [full, daily]
     repeat(full, a.repeat, timeout=a.peer_timeout, before=dbt.fresh, env=dbt.env())
     if full.status == "ok" and hand_out.exists():
         lines.append(agreement("dbt-duckdb full refresh", compare(hand_out, dbt.out)))
@@ -178,18 +195,12 @@ def run(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, 
     prep = step("prep", "", dbt.build(first, day_before, full_refresh=True))
     if not measure(prep, timeout=a.peer_timeout, env=dbt.env()):
         daily.status, daily.note = prep.status, "build up to the day before: " + prep.note
-        return steps, lines
+        return [full, daily]
     repeat(daily, a.repeat, timeout=a.peer_timeout, env=dbt.env())
     if daily.status == "ok" and hand_out.exists():
         lines.append(agreement("dbt-duckdb incremental (built to the day before, then the last "
                                "day)", compare(hand_out, dbt.out)))
-    mesh = sqlmesh(a, lake=lake, first=first, last=last, size=size, work=work, step=step,
-                   repeat=repeat, log=log)
-    steps.append(mesh)
-    if mesh.status == "ok" and hand_out.exists():
-        lines.append(agreement("SQLMesh", compare(hand_out, work.resolve() / "peers" / "sqlmesh"
-                                                  / "outputs")))
-    return steps, lines
+    return [full, daily]
 
 
 def sqlmesh(a: argparse.Namespace, *, lake: Path, first: str, last: str, size: str, work: Path,
