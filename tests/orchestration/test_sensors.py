@@ -175,3 +175,21 @@ def test_a_day_not_built_by_the_deadline_pages_then_escalates(project: Path) -> 
         assert "escalated" in deployment.tick("escalation").skip_message
         second = steward.incidents("open")[0]["escalation"][1]["engineer"]
         assert len(inbox.pages(second)) == 1
+
+
+def test_a_run_failed_on_a_blocking_check_waits_for_new_data(steward: Steward) -> None:
+    assert steward.run_models(START, DAY - timedelta(days=1)).ok
+    deployment = Deployment(steward)
+    assert deployment.launch(deployment.requests()[f"daily_models {DAY}"]).success
+    # A day of the month lost its daily_growth row: growth.completeness fails, and blocks.
+    lost = steward.paths.lake / "models" / "daily_growth" / f"date={DAY:%Y-%m}-02"
+    kept = lost.with_name("kept")
+    lost.rename(kept)
+    month = f"investor_month {DAY:%Y-%m}"
+    assert not deployment.launch(deployment.requests()[month]).success
+    assert month not in deployment.requests()  # the same data fails the same check again
+    kept.rename(lost)
+    os.utime(steward.paths.lake / "sources" / "orders" / f"date={DAY}" / "_SUCCESS")
+    again = deployment.requests()[month]  # a source landed again: worth another run
+    assert again.run_key == f"investor_month:{DAY}:2"
+    assert deployment.launch(again).success

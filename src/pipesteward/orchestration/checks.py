@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # The reporting day a run is for: its checks and its export look at this day.
 DAY_TAG = "pipesteward/day"
+# In a dg.Failure's metadata: the step failed because a blocking check refused it.
+BLOCKED = "pipesteward/blocked_by_check"
 SEVERITY = {Severity.ERROR: dg.AssetCheckSeverity.ERROR, Severity.WARN: dg.AssetCheckSeverity.WARN}
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 
 from pipesteward.checks.registry import CHECKS
-from pipesteward.orchestration.checks import SOURCE_CHECKS, checked_day, run_sources
+from pipesteward.orchestration.checks import BLOCKED, SOURCE_CHECKS, checked_day, run_sources
 from pipesteward.orchestration.clock import now
 
 if TYPE_CHECKING:
@@ -54,7 +54,10 @@ def _export_asset(steward: Steward, monthly: Any) -> dg.AssetsDefinition:
             day, as_of=now(), check_ids=others)
         try:
             report = steward.export(day, at=now(), results=results)
-        except (ExportRefused, ExportFailed) as e:  # the facade opened what needs opening
+        except ExportRefused as e:  # a blocking check failed: the facade opened its incident
+            raise dg.Failure(description=str(e), allow_retries=False,
+                             metadata={BLOCKED: True}) from e
+        except ExportFailed as e:  # a target failed its retries: the facade opened it
             raise dg.Failure(description=str(e), allow_retries=False) from e
         deliveries = report.to_json()["exports"]
         return dg.MaterializeResult(metadata={

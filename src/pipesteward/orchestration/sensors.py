@@ -6,7 +6,9 @@
   its checks, the export) once that run succeeded. A day built by `steward run` or
   `steward backfill` is left alone (the command checked and exported it). A failed run is
   requested again, up to `ATTEMPTS` times, and again whenever a source of the day lands after
-  it; each attempt has its own run key, so a key never blocks a retry.
+  it; each attempt has its own run key, so a key never blocks a retry. A run that failed only
+  on blocking checks (or an export they refused) is not retried until a source lands again:
+  the same data would fail them again.
 - `run_failures` runs `profit.pipeline_failure` for the models a failed run did not build
   (the check classifies the failure: resource limit, outage, source data, logic error; opens,
   routes and pages the incident); failed checks and failed exports open theirs in the run.
@@ -38,7 +40,7 @@ from pipesteward.metrics.sources import (
     partition_dir,
     unlanded,
 )
-from pipesteward.orchestration.checks import DAY_TAG
+from pipesteward.orchestration.checks import BLOCKED, DAY_TAG
 from pipesteward.orchestration.clock import interval
 
 if TYPE_CHECKING:
@@ -84,15 +86,31 @@ def _landed_after(steward: Steward, day: date, since: float) -> bool:
     return False
 
 
+def blocked_by_checks(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """The run failed only because blocking checks failed (or the export refused for one):
+    on the same data they fail again, so a retry waits for new data or a person."""
+    failures = [e.dagster_event.step_failure_data for e in instance.all_logs(
+        run_id, of_type=dg.DagsterEventType.STEP_FAILURE) if e.dagster_event]
+    return bool(failures) and all(_blocked(f) for f in failures)
+
+
+def _blocked(failure: Any) -> bool:
+    if failure.error is not None and failure.error.cls_name == "DagsterAssetCheckFailedError":
+        return True
+    data = failure.user_failure_data
+    return bool(data is not None and BLOCKED in (data.metadata or {}))
+
+
 def next_attempt(steward: Steward, runs: list[dg.DagsterRun],
                  instance: dg.DagsterInstance) -> int | None:
     """The attempt number to request now, or None: a run is in flight, one succeeded, or
-    `ATTEMPTS` failed and nothing landed since the last."""
+    `ATTEMPTS` failed (or the last failed only on blocking checks) and nothing landed since
+    the last."""
     if any(r.status not in FINISHED for r in runs):
         return None
     if any(r.status == dg.DagsterRunStatus.SUCCESS for r in runs):
         return None
-    if len(runs) >= ATTEMPTS:
+    if runs and (len(runs) >= ATTEMPTS or blocked_by_checks(instance, runs[0].run_id)):
         record = instance.get_run_record_by_id(runs[0].run_id)  # newest first
         ended = record.end_time if record and record.end_time else 0.0
         day = date.fromisoformat(runs[0].tags[DAY_TAG])
