@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/steward demo
 
 test: $(STAMP)
+	$(BIN)/python -m bench.peers install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -30,6 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DBT_PROJECT = HERE / "dbt"
 INSTALL_TIMEOUT = 900.0
+PEERS = ("dbt", "sqlmesh")  # each with bench/peers/requirements-<peer>.txt
 
 
 def venv_dir(peer: str) -> Path:

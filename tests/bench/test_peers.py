@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from bench.compare import compare
+from tests.conftest import require
 
 from bench import __main__ as harness
 from bench import floor, handwritten, peers
@@ -49,10 +50,8 @@ def test_the_floor_finds_every_active_user_day_of_the_hand_written_sql(lake: Pat
 
 def test_dbt_duckdb_gives_the_hand_written_rows_full_and_incremental(lake: Path,
                                                                     tmp_path: Path) -> None:
-    # dbt lives in its own venv, which `python -m bench` installs from PyPI on first use; this
-    # test needs no network, so it runs where that venv exists (not in a fresh CI clone).
-    if not peers.installed("dbt"):
-        pytest.skip("bench/peers/.venv-dbt is not installed (python -m bench makes it)")
+    # dbt lives in its own venv, which `make test` (python -m bench.peers install) creates
+    require(peers.installed("dbt"), "bench/peers/.venv-dbt (python -m bench.peers install)")
     first, last = START, START + dt.timedelta(days=DAYS - 1)
     handwritten.run(lake, first, last, tmp_path / "hand")
     dbt = peers.Dbt(lake, tmp_path / "dbt")
@@ -75,8 +74,8 @@ def test_dbt_duckdb_gives_the_hand_written_rows_full_and_incremental(lake: Path,
 
 def test_sqlmesh_gives_the_hand_written_rows(lake: Path, tmp_path: Path) -> None:
     # like dbt, SQLMesh has its own venv (see above)
-    if not peers.installed("sqlmesh"):
-        pytest.skip("bench/peers/.venv-sqlmesh is not installed (python -m bench makes it)")
+    require(peers.installed("sqlmesh"),
+            "bench/peers/.venv-sqlmesh (python -m bench.peers install)")
     first, last = START, START + dt.timedelta(days=DAYS - 1)
     handwritten.run(lake, first, last, tmp_path / "hand")
     args = argparse.Namespace(repeat=1, peer_timeout=300)
