@@ -71,9 +71,14 @@ def test_a_day_runs_its_checks_in_the_same_run_then_its_month_exports(steward: S
     assert steward.run_models(START, DAY - timedelta(days=1)).ok  # the history before the day
     daily = run_job(steward, "daily_models", DAY.isoformat())
     assert daily.success
-    found = evaluations(daily)
+    everything = evaluations(daily)
+    assert all(e.passed for e in everything.values())
+    # the sources' checks show under the sources, the runbook checks under the pipelines
+    assert {p for p, _ in everything if p.startswith("sources/")} == {
+        "sources/users", "sources/orders", "sources/events"}
+    found = {k: e for k, e in everything.items() if not k[0].startswith("sources/")}
     daily_pipelines = {"unit_profit", "aggregate_profit", "daily_growth", "aggregate_engagement"}
-    assert {p for p, _ in found} == daily_pipelines and all(e.passed for e in found.values())
+    assert {p for p, _ in found} == daily_pipelines
     figures = found[("aggregate_profit", "profit__reconciliation")].metadata["figures"].value
     assert figures  # the numbers the check compared, in the UI
     recorded = {(r["id"], r["pipeline"]) for r in steward.check_results(limit=100)
@@ -156,3 +161,24 @@ def test_the_dagster_config_is_relative_so_a_copy_keeps_its_own_history(
     moved = Steward.from_path(copy / "steward.yaml", env={}, executor=run_range)
     assert moved.run_models(DAY, DAY, only=["aggregate_profit"]).ok
     assert runs_in(copy) == 2 and runs_in(project) == 1
+
+
+def test_the_sources_show_their_checks_and_a_broken_partition_fails_under_its_source(
+        steward: Steward) -> None:
+    defs = build(steward).defs
+    graph = defs.resolve_asset_graph()
+    on_orders = {k.name for k in graph.get_check_keys_for_assets({dg.AssetKey(["sources",
+                                                                               "orders"])})}
+    assert {"source__contract", "source__volume"} <= on_orders
+    assert steward.run_models(START, DAY - timedelta(days=1)).ok
+    from tests.orchestration.test_sensors import drift
+
+    drift(steward, "orders", DAY, "revenue")  # the column arrives as text
+    daily = run_job(steward, "daily_models", DAY.isoformat())
+    assert not daily.success  # the models refuse the quarantined partition
+    found = evaluations(daily)
+    contract = found[("sources/orders", "source__contract")]
+    assert not contract.passed
+    assert f"sources/orders/date={DAY}" in contract.description
+    assert "revenue" in contract.description
+    assert found[("sources/events", "source__contract")].passed

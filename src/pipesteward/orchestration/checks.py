@@ -69,8 +69,9 @@ def specs_for(steward: Steward, pipeline: str) -> list[dg.AssetCheckSpec]:
 def _result(r: CheckResult) -> dg.AssetCheckResult:
     import json
 
+    key = source_key(r.pipeline) if r.id in SOURCE_CHECKS else dg.AssetKey(r.pipeline)
     return dg.AssetCheckResult(
-        passed=r.passed, asset_key=dg.AssetKey(r.pipeline), check_name=check_name(r.id),
+        passed=r.passed, asset_key=key, check_name=check_name(r.id),
         severity=SEVERITY[r.severity], description=r.message,
         metadata={"partition": r.partition, "message": r.message,
                   "figures": dg.MetadataValue.json(json.loads(json.dumps(r.figures,
@@ -119,11 +120,61 @@ def _pipeline_checks(steward: Steward, pipeline: str) -> dg.AssetChecksDefinitio
     return _checks
 
 
+def source_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["sources", table])
+
+
+def source_check_specs() -> list[dg.AssetCheckSpec]:
+    """source.contract and source.volume on each source asset (`sources/<table>`). Not
+    blocking in Dagster: the runner already refuses a quarantined partition, and the facade
+    blocks the export; a blocking check here would only skip the models' own failure."""
+    return [
+        dg.AssetCheckSpec(
+            check_name(c.id), asset=source_key(table),
+            description=f"{c.runbook_issue}: {c.verifies}",
+            metadata={"check_id": c.id, "severity": c.severity.value,
+                      "runbook_issue": c.runbook_issue},
+        )
+        for c in CHECKS if c.scope == "source" for table in c.pipelines
+    ]
+
+
+def _source_result(check_id: str, table: str, found: list[CheckResult]) -> dg.AssetCheckResult:
+    """One evaluation per source and check in a run: failed when a partition the day reads
+    fails (the day's own, or an earlier quarantined one), naming each."""
+    failed = [r for r in found if not r.passed]
+    shown = failed or found
+    worst = (Severity.ERROR if any(r.severity == Severity.ERROR for r in failed)
+             else Severity.WARN if failed else Severity.ERROR)
+    text = " | ".join(r.message for r in shown) or "no partition of the day to check"
+    return dg.AssetCheckResult(
+        passed=not failed, asset_key=source_key(table), check_name=check_name(check_id),
+        severity=SEVERITY[worst], description=text[:2000],
+        metadata={"partitions": ", ".join(sorted({r.partition for r in shown})),
+                  "message": text},
+    )
+
+
+def _sources_check(steward: Steward) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(name="sources_checks", specs=source_check_specs(), can_subset=True)
+    def _checks(context) -> Iterator[dg.AssetCheckResult]:  # type: ignore[no-untyped-def]  # Dagster reads the hint
+        day = checked_day(steward, dict(context.run.tags))
+        results = run_sources.of(steward, context.run.run_id, day)
+        for key in context.selected_asset_check_keys:
+            table = key.asset_key.path[-1]
+            check_id = next(c.id for c in CHECKS if check_name(c.id) == key.name)
+            yield _source_result(check_id, table, [
+                r for r in results if r.id == check_id and r.pipeline == table])
+
+    return _checks
+
+
 def asset_checks(steward: Steward) -> list[Any]:
-    """Every pipeline's runbook checks, for `Definitions(asset_checks=...)`."""
+    """Every pipeline's runbook checks and the sources' checks, for
+    `Definitions(asset_checks=...)`."""
     ids = {p.id for p in steward.spec.pipelines}
     return [_pipeline_checks(steward, p) for p in sorted({p for c in CHECKS for p in c.pipelines})
-            if p in ids]
+            if p in ids] + [_sources_check(steward)]
 
 
 

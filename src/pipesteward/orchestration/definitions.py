@@ -232,11 +232,16 @@ COMMAND_TAG = "pipesteward/command"
 
 
 def daily_job(selection: list[str] | None = None) -> Any:
-    """The daily models of a day (and, in the project's definitions, their checks)."""
+    """The daily models of a day (and, in the project's definitions, their checks and the
+    checks of the sources they read)."""
+    names = [n for n in ORDER if MODELS[n].grain == "day"]
+    every = dg.AssetSelection.assets(*names) | dg.AssetSelection.checks_for_assets(
+        *source_keys({t for n in names for t in MODELS[n].reads}))
     return dg.define_asset_job(
-        DAILY_JOB, selection=selection or [n for n in ORDER if MODELS[n].grain == "day"],
+        DAILY_JOB, selection=selection or every,
         executor_def=dg.in_process_executor,
-        description="The four daily models for a day, then their runbook checks.",
+        description="The four daily models for a day, then their runbook checks and their "
+        "sources' checks.",
     )
 
 
