@@ -20,7 +20,15 @@ from pipesteward.metrics.contract import VolumeSettings
 from pipesteward.metrics.engines import Engine, EngineSettings, open_engine
 from pipesteward.metrics.models import SHARED, Model, logic_version, model, render
 from pipesteward.metrics.quality import Quality
-from pipesteward.metrics.sources import ReadPlan, SourceError, model_dir, plan_reads
+from pipesteward.metrics.sources import (
+    ReadPlan,
+    Relation,
+    Settled,
+    SourceError,
+    model_dir,
+    plan_reads,
+)
+from pipesteward.metrics.state import KeptState
 from pipesteward.metrics.writer import string_scalar, write_partitions
 
 
@@ -134,7 +142,7 @@ class ModelRunner:
         t0 = time.perf_counter()
         sources: list[dict[str, Any]] = []
         try:
-            plan = plan_reads(self.lake, m, start, end, self.tz)
+            plan = plan_reads(self.lake, m, start, end, self.tz, self._settled(m))
             sources = [r.as_dict() for r in plan.reads]
             self._guard(plan)
             self._build_shared(m, start, end, plan)
@@ -167,15 +175,41 @@ class ModelRunner:
                 day = min(held)
                 raise Quarantined(read.table, day, held[day])
 
+    def _kept(self, m: Model) -> dict[str, KeptState]:
+        """The model's shared relations that are built from kept state, by source table (a
+        table the model or another shared relation reads directly is read as it is)."""
+        kept = {s: KeptState(self.lake, s, self.tz) for s in m.shared if SHARED[s].state}
+        direct = set(m.sources) | {t for s in m.shared if s not in kept for t in SHARED[s].sources}
+        return {k.table: k for k in kept.values() if k.table not in direct}
+
+    def _settled(self, m: Model) -> Settled | None:
+        kept = self._kept(m)
+        return (lambda table, day: table in kept and kept[table].current(table, day)) if kept \
+            else None
+
+    def _inputs(self, name: str, kept: dict[str, KeptState],
+                plan: ReadPlan) -> tuple[dict[str, Relation], list[Any]]:
+        """The relations a shared relation is built from, and what they were made of (a
+        kept state's partitions not current yet are built first, in one query)."""
+        state = next((k for k in kept.values() if k.shared == name), None)
+        if state is None:
+            tables = sorted(SHARED[name].sources)
+            landed = [(r.newest_file_at, r.latest_success_at) for r in plan.reads
+                      if r.table in tables]
+            return {t: plan.relations[t] for t in tables}, [plan.relations[t].files
+                                                            for t in tables] + landed
+        read = next(r for r in plan.reads if r.table == state.table)
+        state.build(self.engine, read.scanned)
+        relation = state.relation(read.days)
+        return {relation.name: relation}, [(f, f.stat().st_mtime_ns) for f in relation.files]
+
     def _build_shared(self, m: Model, start: date, end: date, plan: ReadPlan) -> None:
         """Build the model's shared relations, unless the engine has them for this range and
         these source files already (the previous model of the run built them)."""
+        kept = self._kept(m)
         for name in m.shared:
-            tables = sorted(SHARED[name].sources)
-            inputs = {t: plan.relations[t] for t in tables}
-            landed = [(r.newest_file_at, r.latest_success_at) for r in plan.reads
-                      if r.table in tables]
-            key = (start, end, self.tz, [inputs[t].files for t in tables], landed)
+            inputs, made_of = self._inputs(name, kept, plan)
+            key = (start, end, self.tz, made_of)
             if self._shared.get(name) == key:
                 continue
             self._shared.pop(name, None)

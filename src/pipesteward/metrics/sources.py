@@ -11,6 +11,7 @@ footers); the model logic stays in the SQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,9 @@ class SourceRead:
     files: int = 0
     newest_file_at: datetime | None = None
     latest_success_at: datetime | None = None
+    # the partitions whose files the run opens (the others are read from kept state)
+    scanned: list[date] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)  # every partition with data in the window
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +84,9 @@ class SourceRead:
             "latest_success_at": (
                 self.latest_success_at.isoformat() if self.latest_success_at else None
             ),
+            "scanned": {"partitions": len(self.scanned),
+                        "first": self.scanned[0].isoformat() if self.scanned else None,
+                        "last": self.scanned[-1].isoformat() if self.scanned else None},
         }
 
 
@@ -205,8 +212,12 @@ def _window(present: list[date], lookback: int, start: date, end: date,
             for day in days_between(first, end + timedelta(days=margin))]
 
 
+Settled = Callable[[str, date], bool]  # (table, day): read from kept state, files not opened
+
+
 def _plan_table(
-    lake: Path, table: str, lookback: int, start: date, end: date, margin: int
+    lake: Path, table: str, lookback: int, start: date, end: date, margin: int,
+    settled: Settled | None = None,
 ) -> tuple[Relation, SourceRead]:
     present = partition_days(lake, table)
     files: list[Path] = []
@@ -234,9 +245,12 @@ def _plan_table(
             continue
         if not day_files:
             raise SourceError(table, key, f"the partition has no Parquet files ({folder})")
-        for f in day_files:
-            check_file(table, key, f, CONTRACT[table])
-        files += day_files
+        read.days.append(day)
+        if settled is None or not settled(table, day):
+            for f in day_files:
+                check_file(table, key, f, CONTRACT[table])
+            files += day_files
+            read.scanned.append(day)
         read.first = read.first or day
         read.last = day
         read.partitions += 1
@@ -271,16 +285,18 @@ def _plan_upstream(lake: Path, upstream: str, start: date, end: date) -> Relatio
 
 
 def plan_reads(
-    lake: Path, m: Model, start: date, end: date, reporting_timezone: str = "UTC"
+    lake: Path, m: Model, start: date, end: date, reporting_timezone: str = "UTC",
+    settled: Settled | None = None,
 ) -> ReadPlan:
     """Every source the model reads for [start, end] (its own and its shared relations'),
-    and its upstream models, checked against the contract."""
+    and its upstream models, checked against the contract. A partition `settled` says is read
+    from kept state is listed (it must be there and complete) but its files are not opened."""
     if end < start:
         raise SourceError("-", f"{start}..{end}", "the range ends before it starts")
     plan = ReadPlan()
     margin = margin_days(reporting_timezone)
     for table, lookback in m.reads.items():
-        relation, read = _plan_table(lake, table, lookback, start, end, margin)
+        relation, read = _plan_table(lake, table, lookback, start, end, margin, settled)
         plan.relations[table] = relation
         plan.reads.append(read)
     for upstream in m.upstream:

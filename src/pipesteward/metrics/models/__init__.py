@@ -9,7 +9,9 @@ canonical definitions like functions. `render` turns it into the SQL an engine r
 A shared relation (`shared/*.sql`: the qualifying users, the completed orders, the active
 user-days) is a piece of logic several models read. The runner builds it once per range and
 engine and every model of the run reads it, so the events are read once, not once per model.
-It is part of the logic_version of each model that reads it.
+It is part of the logic_version of each model that reads it. A shared relation with `state`
+is built from a relation kept in the lake per source partition (`metrics/state.py`): the
+active user-days of each events partition, so a daily run reads one day of events, not 30.
 
 Pure: the SQL files are package data, read once.
 """
@@ -36,6 +38,8 @@ class Shared:
     name: str
     # source table -> days before the range's start it must be read from (ALL_HISTORY: all)
     sources: dict[str, int]
+    # the SQL (shared/<state>.sql) of the per-partition state it reads instead of the source
+    state: str | None = None
 
 
 SHARED: dict[str, Shared] = {
@@ -43,7 +47,7 @@ SHARED: dict[str, Shared] = {
     for s in (
         Shared("qualifying_users", {"users": ALL_HISTORY}),
         Shared("completed_orders", {"orders": 1}),
-        Shared("active_user_days", {"events": 29}),
+        Shared("active_user_days", {"events": 29}, state="active_user_day_parts"),
     )
 }
 
@@ -138,7 +142,8 @@ def model(name: str) -> Model:
 @cache
 def _sql_text(name: str) -> str:
     """The SQL of a model or of a shared relation (`shared/<name>.sql`)."""
-    path = HERE / "shared" / f"{name}.sql" if name in SHARED else HERE / f"{name}.sql"
+    shared = name in SHARED or name in {s.state for s in SHARED.values()}
+    path = HERE / "shared" / f"{name}.sql" if shared else HERE / f"{name}.sql"
     return path.read_text(encoding="utf-8")
 
 
@@ -154,9 +159,14 @@ def _normalised(name: str) -> str:
     return normalise(_tree(name))
 
 
+def _shared_pieces(name: str) -> tuple[str, ...]:
+    """A model's shared relations with the states they are built from."""
+    return tuple(p for s in model(name).shared for p in (s, SHARED[s].state) if p)
+
+
 def _pieces(name: str) -> tuple[str, ...]:
     """The SQL files a model's result depends on: its own and its shared relations'."""
-    return (name, *model(name).shared)
+    return (name, *_shared_pieces(name))
 
 
 @cache
@@ -183,9 +193,21 @@ def logic_version(name: str, reporting_timezone: str = "UTC") -> str:
     """The model's version: its normalised SQL and its shared relations', the definitions they
     use, its upstream models' versions."""
     parts = [_normalised(name)]
-    parts += [f"{s}:{_normalised(s)}" for s in model(name).shared]
+    parts += [f"{s}:{_normalised(s)}" for s in _shared_pieces(name)]
     parts += [f"{n}={fp}" for n, fp in definitions_used(name, reporting_timezone).items()]
     parts += [f"{u}@{logic_version(u, reporting_timezone)}" for u in model(name).upstream]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+@cache
+def state_version(state: str, reporting_timezone: str = "UTC") -> str:
+    """The version of a state's SQL (shared/<state>.sql) and the definitions it calls: a state
+    partition built by another version is built again."""
+    from sqlglot import exp
+
+    defs = canonical(reporting_timezone)
+    called = sorted({f.name.lower() for f in _tree(state).find_all(exp.Anonymous)} & set(defs))
+    parts = [_normalised(state), *(f"{n}={defs[n].fingerprint}" for n in called)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
