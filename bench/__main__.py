@@ -179,6 +179,36 @@ def repeat(step: Step, n: int, *, timeout: float, before=None, max_rss: int | No
     return step
 
 
+def events_scanned(spec: Path, lake: Path, day: str) -> str:
+    """What the day's last `steward run` opened of the events (its run records' `sources`),
+    against the events of the engagement window it covers."""
+    import pyarrow.parquet as pq
+
+    done = subprocess.run([str(BIN / "steward"), "runs", "--spec", str(spec), "--json",
+                           "--limit", "10"], capture_output=True, text=True, timeout=120)
+    try:
+        runs = json.loads(done.stdout)["runs"]
+    except (ValueError, KeyError):
+        return "events scanned: unknown (`steward runs --json` gave no report)"
+    scanned = set()
+    for r in runs:
+        if r["start"] == day:
+            for src in r["sources"]:
+                if src["table"] == "events" and src.get("scanned", {}).get("partitions"):
+                    scanned |= {src["scanned"]["first"], src["scanned"]["last"]}
+    last = dt.date.fromisoformat(day)
+    window = [str(last - dt.timedelta(days=i)) for i in range(30)]
+
+    def rows(days) -> int:
+        return sum(pq.ParquetFile(f).metadata.num_rows for d in days
+                   for f in (lake / "sources" / "events" / f"date={d}").glob("*.parquet"))
+
+    if not scanned:
+        return "events scanned: none"
+    return (f"events scanned: {', '.join(sorted(scanned))} ({rows(scanned):,} rows; "
+            f"the 30-day window it covers holds {rows(window):,})")
+
+
 def models_ran(output: str) -> str | None:
     """`steward run --json` exits 1 when a check of the day fails after the models ran; that
     is a result, not a failed run. A model that failed is."""
@@ -489,7 +519,12 @@ def main(argv: list[str] | None = None) -> None:
                         f"{a.history_users:,} users, day {run_day}",
                         [str(BIN / "steward"), "run", "--spec", str(kspec), "--date", run_day,
                          "--json"])
-            history.append(repeat(step, a.repeat, timeout=a.timeout, **RUN_OK))
+            state = klake / "state" / "active_user_day_parts" / f"date={run_day}"
+            # each repetition builds the run day's state again, as the real daily run does
+            history.append(repeat(step, a.repeat, timeout=a.timeout,
+                                  before=lambda s=state: shutil.rmtree(s, ignore_errors=True),
+                                  **RUN_OK))
+            step.note = events_scanned(kspec, klake, run_day)
         steps += history
 
     # ------------------------------------------------------------------ check vs run

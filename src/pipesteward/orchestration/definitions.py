@@ -189,12 +189,15 @@ def shared_key(name: str) -> dg.AssetKey:
 
 def shared_specs() -> list[dg.AssetSpec]:
     """The shared relations (qualifying users, completed orders, active user-days): built in
-    each run from their sources and read by several models, never stored; shown for lineage."""
+    each run from their sources (active user-days from their kept state per events partition,
+    `metrics/state.py`) and read by several models; shown for lineage."""
     return [
         dg.AssetSpec(
             key=shared_key(s.name), group_name="shared", deps=source_keys(s.sources),
             description=f"Shared relation `{s.name}` (metrics/models/shared/{s.name}.sql): "
-            "built in each run that reads it, not stored.",
+            "built in each run that reads it"
+            + (f", from its state kept per source partition (state/{s.state})." if s.state
+               else ", not stored."),
             kinds={"sql"},
         )
         for s in SHARED.values()
