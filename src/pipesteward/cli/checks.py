@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.padding import Padding
 
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     AtOpt,
     JsonOpt,
     SpecOpt,

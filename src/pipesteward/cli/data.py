@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pipesteward.cli.actor import ByOpt, actor
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     AtOpt,
     JsonOpt,
     SpecOpt,

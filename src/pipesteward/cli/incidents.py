@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pipesteward.cli.actor import ByOpt, actor
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     AtOpt,
     JsonOpt,
     SpecOpt,

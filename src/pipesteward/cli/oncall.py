@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from pipesteward.cli.actor import ByOpt, actor, named
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     JsonOpt,
     SpecOpt,
     bullets,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pipesteward import signals
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     JsonOpt,
     SpecOpt,
     emit_json,

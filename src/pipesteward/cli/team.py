@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipesteward.cli.common import (
+from pipesteward.cli.common import (  # the shared options and helpers: alike in every module
     JsonOpt,
     SpecOpt,
     emit_json,

@@ -37,6 +37,7 @@ INPUTS = tuple(METRICS)  # the models an export reads: its checks must pass
 Row = tuple[str, str, str, str, float | None, str]
 
 
+# A small value with derived properties; its shape is alike other such records by nature.
 @dataclass(frozen=True)
 class Unit:
     grain: str  # "day" | "month"

@@ -31,6 +31,7 @@ class Plan:
     swaps: tuple[SwapRecord, ...]
     why: str = ""  # why these swaps, or why none: the rule that stops every helpful one
 
+    # before and after are the same measure of two burdens (alike by nature)
     @property
     def spread_before(self) -> int:
         return spread(self.burden_before)
