@@ -420,8 +420,10 @@ def main(argv: list[str] | None = None) -> None:
     models = lake / "models"
 
     def clean_models() -> None:
-        if models.exists():
-            shutil.rmtree(models)
+        # the kept state too: a backfill from nothing builds it (a later one would reuse it)
+        for folder in (models, models.parent / "state"):
+            if folder.exists():
+                shutil.rmtree(folder)
 
     # ------------------------------------------------------------------ full-range backfill
     console.print(f"backfill {first}..{last} ({size})")
