@@ -85,13 +85,16 @@ class KeptState:
         if not days:
             return
         table = self.table
+        # What the files are before they are read: a re-delivery during the query makes the
+        # record differ from the files, so the partition is built again next time.
+        wanted = {d.isoformat(): self._wanted(d) for d in days}
         files = tuple(f for d in days for f in data_files(partition_dir(self.lake, table, d)))
         source = Relation(table, files, CONTRACT[table], source_root(self.lake, table))
         sql = render(self.name, min(days), max(days), self.reporting_timezone, engine.dialect)
         rows = engine.query(sql, {table: source})
         root = state_root(self.lake, self.name)
         for written in write_partitions(root, "date", rows, [d.isoformat() for d in days]):
-            built = self._wanted(date.fromisoformat(written.key))
+            built = wanted[written.key]
             tmp = written.path.parent / f".{BUILT}.tmp"
             tmp.write_text(json.dumps(built, sort_keys=True), encoding="utf-8")
             os.replace(tmp, written.path.parent / BUILT)
